@@ -1,0 +1,138 @@
+package io.roomsync;
+
+import io.javalin.Javalin;
+import io.javalin.http.HttpStatus;
+import io.roomsync.audit.AuditEntry;
+import io.roomsync.config.InvalidSettingException;
+import io.roomsync.config.MasterKey;
+import io.roomsync.config.SecretBox;
+import io.roomsync.config.Settings;
+import io.roomsync.db.Database;
+import io.roomsync.db.Tx;
+import io.roomsync.location.Building;
+import io.roomsync.location.Floor;
+import io.roomsync.location.Reservable;
+import io.roomsync.location.ReservableModule;
+import io.roomsync.reservation.Attendee;
+import io.roomsync.reservation.Reservation;
+import io.roomsync.tenant.ApiToken;
+import io.roomsync.tenant.CurrentUser;
+import io.roomsync.tenant.LoginThrottle;
+import io.roomsync.tenant.OneTimeToken;
+import io.roomsync.tenant.Role;
+import io.roomsync.tenant.SignInPages;
+import io.roomsync.tenant.SignInService;
+import io.roomsync.tenant.Tenant;
+import io.roomsync.tenant.TenantProperty;
+import io.roomsync.tenant.User;
+import io.roomsync.tenant.UserSession;
+import io.roomsync.web.OpenApi;
+import io.roomsync.web.Pages;
+import io.roomsync.web.Web;
+import io.roomsync.web.WebServer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: settings -> database -> services -> routes -> jobs, wired by hand.
+ * Every route of the application is listed in {@link #routes}.
+ */
+public final class App implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(App.class);
+
+    static final List<Class<?>> ENTITIES = List.of(
+            Tenant.class, TenantProperty.class, User.class, UserSession.class, LoginThrottle.class, OneTimeToken.class,
+            ApiToken.class, AuditEntry.class,
+            Building.class, Floor.class, ReservableModule.class, Reservable.class,
+            Reservation.class, Attendee.class);
+
+    public final Settings settings;
+    public final Clock clock;
+    public final Database database;
+    public final Tx tx;
+    public final SecretBox secrets;
+    public final SignInService signIn;
+    public final Pages pages;
+    public final OpenApi openApi = new OpenApi();
+    private final List<SignInPages.DemoAccount> demoAccounts = new ArrayList<>();
+    private Javalin web;
+
+    public App(Settings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.secrets = new SecretBox(MasterKey.resolve(settings));
+        this.database = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), settings.dbPoolSize(), ENTITIES);
+        this.tx = new Tx(database.sessionFactory());
+        this.signIn = new SignInService(tx, clock);
+        this.pages = new Pages(settings.demo(), settings.secureCookies());
+    }
+
+    /** Starts serving HTTP; returns the port actually bound. */
+    public int start() {
+        SignInPages signInPages = new SignInPages(signIn, pages, settings.secureCookies(), demoAccounts);
+        web = WebServer.create(settings, signIn, pages, openApi, r -> routes(r, signInPages));
+        web.start(settings.port());
+        return web.port();
+    }
+
+    private void routes(io.roomsync.web.Routes r, SignInPages signInPages) {
+        // --- sign-in ---------------------------------------------------------------------------------------
+        r.get("/login", signInPages::form, Role.PUBLIC);
+        r.post("/login", signInPages::submit, Role.PUBLIC);
+        r.post("/logout", signInPages::signOut, Role.PUBLIC);
+        r.get("/", ctx -> {
+            CurrentUser user = Web.user(ctx);
+            ctx.redirect(user.tenantId() == null ? "/operator/tenants" : "/find", HttpStatus.SEE_OTHER);
+        });
+        r.get("/health", ctx -> ctx.json(Map.of("status", "ok")), Role.PUBLIC);
+
+        // --- tenants, users, properties, API tokens (tenant/) ----------------------------------------------
+
+        // --- locations (location/) -------------------------------------------------------------------------
+
+        // --- reservations and portal pages (reservation/) --------------------------------------------------
+
+        // --- REST API v1 -------------------------------------------------------------------------------------
+
+    }
+
+    public int port() {
+        return web.port();
+    }
+
+    @Override
+    public void close() {
+        if (web != null) web.stop();
+        database.close();
+    }
+
+    public static void main(String[] args) {
+        List<String> argList = List.of(args);
+        if (argList.contains("--help") || argList.contains("-h")) {
+            System.out.println(Settings.help());
+            return;
+        }
+        for (String arg : argList) {
+            if (!(arg.equals("--demo") || arg.startsWith("--config=") || arg.startsWith("--rotate-master-key="))) {
+                System.err.println("Unknown option " + arg + " (see --help)");
+                System.exit(2);
+            }
+        }
+        App app;
+        try {
+            Settings settings = Settings.load(System.getenv(), argList);
+            app = new App(settings, Clock.systemUTC());
+        } catch (InvalidSettingException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+        int port = app.start();
+        log.info("Roomsync is running at {} (port {}, database {})", app.settings.baseUrl(), port, app.database.kind());
+    }
+}

@@ -1,0 +1,54 @@
+package io.roomsync.reservation;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+
+/** A booking of one reservable for a time span. Times are UTC instants; timeZone is the zone they were entered in. */
+@Entity
+@Table(name = "reservation")
+public class Reservation {
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+    public Long tenantId;
+    public Long reservableId;
+    public Long requestedById;
+    public Long requestedForId;
+    public String externalOrganizerEmail;
+    public String externalOrganizerName;
+    public String subject;
+    public String notes;
+    public Instant startAt;
+    public Instant endAt;
+    public String timeZone;
+    public boolean allDay;
+    @Enumerated(EnumType.STRING)
+    public ReservationState state;
+    @Enumerated(EnumType.STRING)
+    public ReservationType reservationType = ReservationType.NORMAL;
+    public Long parentId;
+    public String seriesId;
+    @Enumerated(EnumType.STRING)
+    public Source createdSource;
+    public String createdSubSource;
+    @Enumerated(EnumType.STRING)
+    public Source updatedSource;
+    public String updatedSubSource;
+    @Enumerated(EnumType.STRING)
+    public SyncState syncState = SyncState.NOT_SYNCED;
+    @Enumerated(EnumType.STRING)
+    public SyncMailbox syncMailbox;
+    public String externalEventId;
+    public String externalIcalUid;
+    public Instant createdAt;
+    public Instant updatedAt;
+    @Version
+    public long version;
+}

@@ -1,0 +1,3 @@
+package io.roomsync.reservation;
+
+public enum ReservationType { NORMAL, BLOCKER, GROUP, ON_BEHALF }

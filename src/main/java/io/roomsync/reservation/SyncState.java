@@ -1,0 +1,3 @@
+package io.roomsync.reservation;
+
+public enum SyncState { NOT_SYNCED, ENQUEUED, SYNCHRONIZED, SYNC_REQUIRED, ERROR }

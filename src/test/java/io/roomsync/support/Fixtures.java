@@ -1,0 +1,52 @@
+package io.roomsync.support;
+
+import io.roomsync.App;
+import io.roomsync.tenant.Passwords;
+import io.roomsync.tenant.Role;
+import io.roomsync.tenant.Tenant;
+import io.roomsync.tenant.User;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.UUID;
+
+/** Small builders of test data, written straight through the app's transaction helper. */
+public final class Fixtures {
+    public static final String PASSWORD = "correct-horse-battery";
+    private static final String PASSWORD_HASH = Passwords.hash(PASSWORD);
+    private final App app;
+
+    Fixtures(App app) {
+        this.app = app;
+    }
+
+    public Tenant tenant(String name) {
+        return app.tx.call(s -> {
+            Tenant t = new Tenant();
+            t.name = name;
+            t.slug = name.toLowerCase().replaceAll("[^a-z0-9]+", "-") + "-" + UUID.randomUUID().toString().substring(0, 6);
+            t.createdAt = Instant.now();
+            s.persist(t);
+            return t;
+        });
+    }
+
+    /** A user with the fixture password; employees always have EMPLOYEE. */
+    public User user(Tenant tenant, String email, Role... roles) {
+        return app.tx.call(s -> {
+            User u = new User();
+            u.tenantId = tenant == null ? null : tenant.id;
+            u.setEmail(email);
+            u.displayName = email.substring(0, email.indexOf('@'));
+            Set<Role> r = EnumSet.noneOf(Role.class);
+            if (tenant != null) r.add(Role.EMPLOYEE);
+            r.addAll(Set.of(roles));
+            u.roles = r;
+            u.passwordHash = PASSWORD_HASH;
+            u.active = true;
+            u.createdAt = Instant.now();
+            s.persist(u);
+            return u;
+        });
+    }
+}
