@@ -3,6 +3,7 @@ package io.roomsync;
 import io.javalin.Javalin;
 import io.javalin.http.HttpStatus;
 import io.roomsync.audit.AuditEntry;
+import io.roomsync.audit.AuditLog;
 import io.roomsync.config.InvalidSettingException;
 import io.roomsync.config.MasterKey;
 import io.roomsync.config.SecretBox;
@@ -58,6 +59,16 @@ public final class App implements AutoCloseable {
     public final SignInService signIn;
     public final Pages pages;
     public final OpenApi openApi = new OpenApi();
+    public final AuditLog audit;
+
+    // --- services: tenants, users, properties, API tokens (tenant/) ----------------------------------------
+
+    // --- services: locations (location/) -------------------------------------------------------------------
+
+    // --- services: reservations (reservation/) -------------------------------------------------------------
+
+    // --- services: demo ------------------------------------------------------------------------------------
+
     private final List<SignInPages.DemoAccount> demoAccounts = new ArrayList<>();
     private Javalin web;
 
@@ -69,6 +80,15 @@ public final class App implements AutoCloseable {
         this.tx = new Tx(database.sessionFactory());
         this.signIn = new SignInService(tx, clock);
         this.pages = new Pages(settings.demo(), settings.secureCookies());
+        this.audit = new AuditLog(clock);
+
+        // --- build: tenants, users, properties, API tokens (tenant/) ---------------------------------------
+
+        // --- build: locations (location/) ------------------------------------------------------------------
+
+        // --- build: reservations (reservation/) ------------------------------------------------------------
+
+        // --- build: demo -----------------------------------------------------------------------------------
     }
 
     /** Starts serving HTTP; returns the port actually bound. */
@@ -96,7 +116,11 @@ public final class App implements AutoCloseable {
 
         // --- reservations and portal pages (reservation/) --------------------------------------------------
 
-        // --- REST API v1 -------------------------------------------------------------------------------------
+        // --- REST API v1: tenants, users, properties ------------------------------------------------------------
+
+        // --- REST API v1: locations ----------------------------------------------------------------------------
+
+        // --- REST API v1: reservations -------------------------------------------------------------------------
 
     }
 

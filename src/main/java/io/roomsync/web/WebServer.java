@@ -42,6 +42,9 @@ public final class WebServer {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
+    /** Set once an error page or problem was written, so the 404 fallback does not write a second one. */
+    private static final String RENDERED = "roomsync.error-rendered";
+
     private WebServer() {}
 
     /** Creates (but does not start) the server. */
@@ -56,8 +59,11 @@ public final class WebServer {
                 sf.directory = "/static";
                 sf.location = Location.CLASSPATH;
             });
-            config.routes.before(ctx -> securityHeaders(ctx, settings));
-            config.routes.beforeMatched(ctx -> authorize(ctx, signIn));
+            config.routes.before(ctx -> {
+                securityHeaders(ctx, settings);
+                if (!ctx.path().startsWith("/static/")) identify(ctx, signIn);
+            });
+            config.routes.beforeMatched(WebServer::authorize);
             routes.accept(new Routes(config.routes, openApi));
             config.routes.get("/api/openapi.json", ctx -> ctx.json(openApi.document(settings.baseUrl() + "/")), Role.PUBLIC);
 
@@ -85,7 +91,7 @@ public final class WebServer {
                         "The error has been logged with reference " + ref + ". Please try again.");
             });
             config.routes.error(404, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty()) fail(ctx, pages, 404, "Not found", "There is nothing here.");
+                if (ctx.attribute(RENDERED) == null) fail(ctx, pages, 404, "Not found", "There is nothing here.");
             });
         });
     }
@@ -99,11 +105,17 @@ public final class WebServer {
         if (settings.secureCookies()) ctx.header("Strict-Transport-Security", "max-age=31536000");
     }
 
-    private static void authorize(Context ctx, SignInService signIn) {
+    /** Who is calling: the API accepts only bearer tokens, pages only the session cookie (so the API needs no CSRF). */
+    private static void identify(Context ctx, SignInService signIn) {
+        Optional<CurrentUser> user = Web.isApi(ctx) ? bearer(ctx).flatMap(signIn::apiTokenUser)
+                : signIn.sessionUser(ctx.cookie(Web.SESSION_COOKIE));
+        user.ifPresent(u -> ctx.attribute(Web.USER_ATTRIBUTE, u));
+    }
+
+    private static void authorize(Context ctx) {
         Set<io.javalin.security.RouteRole> roles = ctx.routeRoles();
         boolean api = Web.isApi(ctx);
-        Optional<CurrentUser> user = api ? bearer(ctx).flatMap(signIn::apiTokenUser) : signIn.sessionUser(ctx.cookie(Web.SESSION_COOKIE));
-        user.ifPresent(u -> ctx.attribute(Web.USER_ATTRIBUTE, u));
+        Optional<CurrentUser> user = Optional.ofNullable(Web.userOrNull(ctx));
 
         if (!api && !SAFE_METHODS.contains(ctx.method())) checkCsrf(ctx, user.orElse(null));
         if (roles.contains(Role.PUBLIC)) return;
@@ -139,6 +151,7 @@ public final class WebServer {
     }
 
     private static void fail(Context ctx, Pages pages, int status, String title, String detail) {
+        ctx.attribute(RENDERED, Boolean.TRUE);
         if (Web.isApi(ctx)) {
             problem(ctx, Problem.of(status, title, detail, ctx.path()));
         } else {

@@ -31,6 +31,22 @@ public final class Fixtures {
         });
     }
 
+    /** A personal access token for the user (as the tokens page would create it); returns the token itself. */
+    public String apiToken(User user) {
+        String token = "rs_" + io.roomsync.common.Tokens.random(24);
+        app.tx.run(s -> {
+            io.roomsync.tenant.ApiToken t = new io.roomsync.tenant.ApiToken();
+            t.tenantId = user.tenantId;
+            t.userId = user.id;
+            t.name = "test";
+            t.tokenHash = io.roomsync.common.Tokens.sha256(token);
+            t.tokenPrefix = token.substring(0, 8);
+            t.createdAt = Instant.now();
+            s.persist(t);
+        });
+        return token;
+    }
+
     /** A user with the fixture password; employees always have EMPLOYEE. */
     public User user(Tenant tenant, String email, Role... roles) {
         return app.tx.call(s -> {

@@ -83,7 +83,8 @@ class SignInTest {
         assertEquals(303, browser.get("/").status());
         assertEquals("/find", browser.get("/").header("Location"));
         browser.get("/find"); // any signed-in page carries the CSRF token in its sign-out form
-        browser.post("/logout", Map.of());
+        WebClient.Response out = browser.post("/logout", Map.of());
+        assertEquals(303, out.status(), out.body());
         assertTrue(browser.get("/").header("Location").startsWith("/login"));
     }
 }
