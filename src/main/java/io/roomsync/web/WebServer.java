@@ -44,6 +44,7 @@ public final class WebServer {
 
     /** Set once an error page or problem was written, so the 404 fallback does not write a second one. */
     private static final String RENDERED = "roomsync.error-rendered";
+    private static final String STARTED_NANOS = "roomsync.started-nanos";
 
     private WebServer() {}
 
@@ -60,10 +61,19 @@ public final class WebServer {
                 sf.location = Location.CLASSPATH;
             });
             config.routes.before(ctx -> {
+                ctx.attribute(STARTED_NANOS, System.nanoTime());
                 securityHeaders(ctx, settings);
                 if (!ctx.path().startsWith("/static/")) identify(ctx, signIn);
             });
             config.routes.beforeMatched(WebServer::authorize);
+            // Server time of every response, for operators and the benchmarks (results are buffered, so this is
+            // still in time to become a header).
+            config.routes.after(ctx -> {
+                Long started = ctx.attribute(STARTED_NANOS);
+                if (started != null) {
+                    ctx.header("Server-Timing", String.format(java.util.Locale.ROOT, "app;dur=%.2f", (System.nanoTime() - started) / 1e6));
+                }
+            });
             routes.accept(new Routes(config.routes, openApi));
             config.routes.get("/api/openapi.json", ctx -> ctx.json(openApi.document(settings.baseUrl() + "/")), Role.PUBLIC);
 
