@@ -43,6 +43,10 @@ public final class Chromium {
     }
 
     public static Session start() {
+        return start(1280, 900);
+    }
+
+    public static Session start(int width, int height) {
         requireExecutable(BROWSER, "Chromium");
         requireExecutable(DRIVER, "chromedriver");
         System.setProperty("SE_OFFLINE", "true");
@@ -57,7 +61,7 @@ public final class Chromium {
         options.setBinary(BROWSER);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-quic", "--window-size=1280,900", "--user-data-dir=" + profile);
+                "--disable-quic", "--window-size=" + width + "," + height, "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(DRIVER)).usingAnyFreePort().build();
         try {

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 
 class DemoSignInBrowserTest extends BrowserTest {
 
@@ -25,6 +26,9 @@ class DemoSignInBrowserTest extends BrowserTest {
         assertTrue(rows.stream().anyMatch(r -> r.contains("alex@contoso.example") && r.contains("demo-alex-2026") && r.contains("Employee")), rows.toString());
         assertTrue(rows.stream().anyMatch(r -> r.contains("adele@contoso.example") && r.contains("Tenant admin")), rows.toString());
         assertTrue(rows.stream().anyMatch(r -> r.contains("sam@contoso.example") && r.contains("Calendar sync admin")), rows.toString());
+        Object cssRules = ((JavascriptExecutor) browser).executeScript(
+                "let n = 0; for (const s of document.styleSheets) { try { n += s.cssRules.length; } catch (e) { } } return n;");
+        assertTrue(((Number) cssRules).longValue() > 0, "the sign-in page is styled before anyone signs in");
         assertEquals("contoso", browser.findElement(By.id("organization")).getDomProperty("value"),
                 "the organization is filled in for a first-time visitor of the demo");
 
