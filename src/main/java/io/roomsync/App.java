@@ -68,6 +68,7 @@ public final class App implements AutoCloseable {
     // --- services: reservations (reservation/) -------------------------------------------------------------
 
     // --- services: demo ------------------------------------------------------------------------------------
+    public final io.roomsync.demo.DemoSeeder demoSeeder;
 
     private final List<SignInPages.DemoAccount> demoAccounts = new ArrayList<>();
     private Javalin web;
@@ -89,6 +90,11 @@ public final class App implements AutoCloseable {
         // --- build: reservations (reservation/) ------------------------------------------------------------
 
         // --- build: demo -----------------------------------------------------------------------------------
+        this.demoSeeder = new io.roomsync.demo.DemoSeeder(tx, clock, audit);
+        if (settings.demo()) {
+            demoSeeder.seedIfMissing();
+            demoAccounts.addAll(io.roomsync.demo.DemoSeeder.accounts());
+        }
     }
 
     /** Starts serving HTTP; returns the port actually bound. */

@@ -123,6 +123,8 @@ public final class WebServer {
     }
 
     private static void authorize(Context ctx) {
+        // Static files (CSS, JS, icons) are public: the sign-in page needs them before anyone is signed in.
+        if (ctx.path().startsWith("/static/")) return;
         Set<io.javalin.security.RouteRole> roles = ctx.routeRoles();
         boolean api = Web.isApi(ctx);
         Optional<CurrentUser> user = Optional.ofNullable(Web.userOrNull(ctx));
