@@ -147,7 +147,7 @@ public final class App implements AutoCloseable {
             return;
         }
         for (String arg : argList) {
-            if (!(arg.equals("--demo") || arg.startsWith("--config=") || arg.startsWith("--rotate-master-key="))) {
+            if (!(arg.equals("--demo") || arg.startsWith("--config="))) {
                 System.err.println("Unknown option " + arg + " (see --help)");
                 System.exit(2);
             }
