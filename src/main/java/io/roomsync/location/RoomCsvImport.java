@@ -249,7 +249,7 @@ public final class RoomCsvImport {
             Action action = Action.CREATE;
             String changes = null;
             if (same != null) {
-                changes = describeChanges(same, kind, capacity, floor == null ? null : floor.id, newFloor, shownFloor,
+                changes = describeChanges(same, name, kind, capacity, floor == null ? null : floor.id, newFloor, shownFloor,
                         floorsById, String.join(",", normalized), email, module);
                 action = changes.isEmpty() ? Action.UNCHANGED : Action.UPDATE;
             }
@@ -316,11 +316,12 @@ public final class RoomCsvImport {
         return index == null ? null : record.fields().get(index);
     }
 
-    private static String describeChanges(Reservable r, ReservableKind kind, int capacity, Long floorId, boolean newFloor,
+    private static String describeChanges(Reservable r, String name, ReservableKind kind, int capacity, Long floorId, boolean newFloor,
                                           String floorName, Map<Long, Floor> floorsById, String equipment, String email,
                                           ReservableModule module) {
         List<String> changes = new ArrayList<>();
-        if (r.kind != kind) changes.add("kind");
+        if (!r.name.equals(name)) changes.add("name " + r.name + " → " + name);
+        if (r.kind != kind) changes.add("kind " + r.kind.label.toLowerCase(Locale.ROOT) + " → " + kind.label.toLowerCase(Locale.ROOT));
         if (r.capacity != capacity) changes.add("capacity " + r.capacity + " → " + capacity);
         if (newFloor || !Objects.equals(r.floorId, floorId)) {
             Floor old = r.floorId == null ? null : floorsById.get(r.floorId);
