@@ -8,12 +8,14 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.hibernate.Session;
 
 /**
@@ -165,6 +167,7 @@ public final class RoomCsvImport {
         for (ReservableModule m : locations.modules(s, tenantId)) modules.put(key(m.name), m);
         Map<Long, Floor> floorsById = new HashMap<>();
         floors.values().forEach(f -> floorsById.put(f.id, f));
+        Map<ReservableKind, Optional<ReservableModule>> defaults = new EnumMap<>(ReservableKind.class);
         Map<String, Integer> namesSeen = new HashMap<>();
         Map<String, Integer> emailsSeen = new HashMap<>();
 
@@ -233,7 +236,7 @@ public final class RoomCsvImport {
                             + String.join(", ", modules.values().stream().map(m -> m.name).toList()) + ").");
                 }
             } else if (kind != null) {
-                module = locations.defaultModule(s, tenantId, kind);
+                module = defaults.computeIfAbsent(kind, k -> Optional.ofNullable(locations.defaultModule(s, tenantId, k))).orElse(null);
                 if (module == null) {
                     problems.add("There is no module for " + kind.label.toLowerCase(Locale.ROOT) + "s; name one in the module column.");
                 }
