@@ -295,7 +295,17 @@ public final class LocationApi {
         if (ctx.bodyAsBytes().length == 0 || new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8).isBlank()) {
             throw new ValidationException(Map.of("", "The request needs a JSON body."));
         }
-        return ctx.bodyAsClass(type);
+        try {
+            return ctx.bodyAsClass(type);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            // Javalin rethrows Jackson's checked parse errors unwrapped; they are the client's mistake, not a server error.
+            if (e instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+                throw new io.javalin.http.BadRequestResponse(e.getMessage());
+            }
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void created(Context ctx, String location, Object body) {
