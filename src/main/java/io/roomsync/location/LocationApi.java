@@ -290,22 +290,8 @@ public final class LocationApi {
         return Web.user(ctx).tenant();
     }
 
-    /** A JSON body; an empty one is a clear 422 rather than a parse error. */
     private static <T> T body(Context ctx, Class<T> type) {
-        if (ctx.bodyAsBytes().length == 0 || new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8).isBlank()) {
-            throw new ValidationException(Map.of("", "The request needs a JSON body."));
-        }
-        try {
-            return ctx.bodyAsClass(type);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            // Javalin rethrows Jackson's checked parse errors unwrapped; they are the client's mistake, not a server error.
-            if (e instanceof com.fasterxml.jackson.core.JsonProcessingException) {
-                throw new io.javalin.http.BadRequestResponse(e.getMessage());
-            }
-            throw new IllegalStateException(e);
-        }
+        return Web.jsonBody(ctx, type);
     }
 
     private static void created(Context ctx, String location, Object body) {
