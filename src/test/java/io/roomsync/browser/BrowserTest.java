@@ -95,6 +95,14 @@ public abstract class BrowserTest {
         new WebDriverWait(browser, PAGE_CHANGE).until(d -> !path().equals(from));
     }
 
+    /** Waits for an element to appear (after a form post and its redirect) and returns its text. */
+    protected static String waitForText(By by) {
+        return new WebDriverWait(browser, PAGE_CHANGE).until(d -> {
+            var found = d.findElements(by);
+            return found.isEmpty() ? null : found.get(0).getText();
+        });
+    }
+
     protected static String text(By by) {
         return browser.findElement(by).getText();
     }
