@@ -1,0 +1,83 @@
+package io.roomsync.graph;
+
+import com.microsoft.aad.msal4j.ClientCredentialFactory;
+import com.microsoft.aad.msal4j.ConfidentialClientApplication;
+import com.microsoft.graph.core.authentication.AzureIdentityAuthenticationProvider;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import java.net.MalformedURLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+
+/**
+ * Builds Graph clients for a provider. This is where the SDK is pointed at the provider's cloud: its base URL,
+ * its identity platform through msal4j, its trusted CA, its proxy — and where the allowed-hosts trap is avoided:
+ * {@code new GraphServiceClient(credential, scopes)} only attaches tokens for Microsoft's own Graph hosts and sends
+ * requests to any other host without an Authorization header, silently. The provider's Graph host is therefore
+ * named explicitly as the one host tokens go to.
+ */
+public final class GraphClientFactory {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(100);
+
+    /** A Graph client acting as the app itself (client credentials). */
+    public GraphApp appClient(GraphConnection connection) {
+        TrustedCa trust = TrustedCa.of(connection.trustedCaPem());
+        ConfidentialClientApplication msal = msal(connection, trust);
+        MsalAppCredential credential = new MsalAppCredential(msal, connection.endpoints().defaultScope());
+        AzureIdentityAuthenticationProvider auth = new AzureIdentityAuthenticationProvider(credential,
+                new String[] {connection.endpoints().graphHost()}, connection.endpoints().defaultScope());
+        OkHttpClient.Builder http = com.microsoft.graph.core.requests.GraphClientFactory.create(GraphServiceClient.getGraphClientOptions())
+                .sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager())
+                .connectTimeout(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (connection.proxy() != null) http.proxy(connection.proxy());
+        GraphServiceClient client = new GraphServiceClient(auth, http.build());
+        client.getRequestAdapter().setBaseUrl(connection.endpoints().graphBaseUrl());
+        return new GraphApp(client, credential);
+    }
+
+    static ConfidentialClientApplication msal(GraphConnection connection, TrustedCa trust) {
+        try {
+            ConfidentialClientApplication.Builder b = ConfidentialClientApplication
+                    .builder(connection.clientId(), ClientCredentialFactory.createFromSecret(connection.clientSecret()))
+                    .sslSocketFactory(trust.sslContext().getSocketFactory())
+                    .connectTimeoutForDefaultHttpClient((int) CONNECT_TIMEOUT.toMillis())
+                    .readTimeoutForDefaultHttpClient((int) READ_TIMEOUT.toMillis());
+            String authority = connection.endpoints().authority(connection.tenantId());
+            if (connection.endpoints().oidc()) {
+                b.oidcAuthority(authority);
+            } else {
+                b.authority(authority);
+            }
+            if (connection.proxy() != null) b.proxy(connection.proxy());
+            return b.build();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("The provider's authority is not a valid URL: " + e.getMessage(), e);
+        }
+    }
+
+    /** A Graph client bound to one app registration, plus a way to check that its credential works. */
+    public static final class GraphApp {
+        private final GraphServiceClient client;
+        private final MsalAppCredential credential;
+
+        GraphApp(GraphServiceClient client, MsalAppCredential credential) {
+            this.client = client;
+            this.credential = credential;
+        }
+
+        public GraphServiceClient client() {
+            return client;
+        }
+
+        /**
+         * Acquires an app token (from msal4j's cache when it has one) and returns when it expires; throws
+         * {@link GraphFailure} (UNAUTHENTICATED, UNREACHABLE...) when the credential or the endpoint is wrong.
+         */
+        public Instant checkToken() {
+            return credential.acquire().expiresOnDate().toInstant();
+        }
+    }
+}
