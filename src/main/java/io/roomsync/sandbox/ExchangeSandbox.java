@@ -349,6 +349,15 @@ public final class ExchangeSandbox implements AutoCloseable {
         notifier.maxRetryAge = giveUpAfter;
     }
 
+    /** Holds notification deliveries back until {@link #resumeNotifications()} (each URL then gets one batched POST). */
+    public void pauseNotifications() {
+        notifier.pause();
+    }
+
+    public void resumeNotifications() {
+        notifier.resume();
+    }
+
     /** Sends a lifecycle notification: reauthorizationRequired, subscriptionRemoved (also removes it) or missed. */
     public boolean sendLifecycleNotification(String subscriptionId, String lifecycleEvent) {
         return subscriptions.sendLifecycle(subscriptionId, lifecycleEvent);

@@ -29,6 +29,7 @@ final class Notifier {
     private final Map<String, List<ObjectNode>> buffers = new LinkedHashMap<>();
     private final Deque<Delivery> log = new ArrayDeque<>();
     private Random random = new Random();
+    private boolean paused;
 
     volatile Duration batchWindow = Duration.ofMillis(50);
     volatile int maxBatch = 50;
@@ -80,14 +81,31 @@ final class Notifier {
         }
     }
 
+    private final Map<String, Function<ObjectNode, Boolean>> filters = new LinkedHashMap<>();
+
     private void add(String url, ObjectNode item, Function<ObjectNode, Boolean> stillWanted) {
         boolean first;
         synchronized (this) {
             List<ObjectNode> buffer = buffers.computeIfAbsent(url, k -> new ArrayList<>());
-            first = buffer.isEmpty();
+            first = buffer.isEmpty() && !paused;
             buffer.add(item);
+            filters.put(url, stillWanted);
         }
         if (first) background.schedule(batchWindow, () -> flush(url, stillWanted));
+    }
+
+    /** Holds deliveries back (they gather per URL) until {@link #resume()}, which sends each URL's items as one POST. */
+    synchronized void pause() {
+        paused = true;
+    }
+
+    void resume() {
+        Map<String, Function<ObjectNode, Boolean>> due = new LinkedHashMap<>();
+        synchronized (this) {
+            paused = false;
+            for (String url : buffers.keySet()) if (!buffers.get(url).isEmpty()) due.put(url, filters.get(url));
+        }
+        due.forEach((url, filter) -> background.schedule(Duration.ZERO, () -> flush(url, filter)));
     }
 
     private void flush(String url, Function<ObjectNode, Boolean> stillWanted) {
