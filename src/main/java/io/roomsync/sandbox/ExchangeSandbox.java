@@ -246,6 +246,11 @@ public final class ExchangeSandbox implements AutoCloseable {
         throttle.injectFaults(status, count, retryAfter, mailboxAddress);
     }
 
+    /** How many injected faults have been answered so far. */
+    public long injectedFaultsServed() {
+        return throttle.faultsServed();
+    }
+
     public void clearFaults() {
         throttle.clearFaults();
     }

@@ -19,6 +19,7 @@ public final class Throttle {
     private final Map<String, Counter> counters = new HashMap<>();
     private final Deque<Fault> faults = new ArrayDeque<>();
     private final Map<String, Integer> holds = new HashMap<>();
+    private long faultsServed;
 
     volatile int maxConcurrentPerMailbox = 4;
     volatile int maxRequestsPerWindow = 10_000;
@@ -79,6 +80,10 @@ public final class Throttle {
         faults.add(new Fault(status, count, retryAfter, mailbox));
     }
 
+    synchronized long faultsServed() {
+        return faultsServed;
+    }
+
     public synchronized void clearFaults() {
         faults.clear();
     }
@@ -89,6 +94,7 @@ public final class Throttle {
             Fault f = it.next();
             if (f.mailbox != null && (mailboxAddress == null || !f.mailbox.equals(mailboxAddress.toLowerCase(Locale.ROOT)))) continue;
             if (--f.remaining <= 0) it.remove();
+            faultsServed++;
             throw faultError(f.status, f.retryAfter);
         }
     }
