@@ -217,9 +217,13 @@ public final class Directory {
     }
 
     RoomList addRoomList(Tenant tenant, String address, String displayName, List<String> roomAddresses) {
+        return addRoomList(tenant, null, address, displayName, roomAddresses);
+    }
+
+    RoomList addRoomList(Tenant tenant, String id, String address, String displayName, List<String> roomAddresses) {
         String key = address.toLowerCase(Locale.ROOT);
         if (roomLists.containsKey(key)) throw new IllegalArgumentException("Room list exists: " + address);
-        RoomList list = new RoomList(UUID.randomUUID().toString(), tenant.id, address, displayName);
+        RoomList list = new RoomList(id == null ? UUID.randomUUID().toString() : id, tenant.id, address, displayName);
         list.rooms.addAll(roomAddresses);
         roomLists.put(key, list);
         return list;
@@ -227,6 +231,10 @@ public final class Directory {
 
     Optional<RoomList> roomList(String address) {
         return Optional.ofNullable(address == null ? null : roomLists.get(address.toLowerCase(Locale.ROOT)));
+    }
+
+    Collection<RoomList> roomLists() {
+        return List.copyOf(roomLists.values());
     }
 
     List<RoomList> roomLists(String tenantId) {

@@ -34,6 +34,11 @@ public final class ExchangeSandbox implements AutoCloseable {
     private final SandboxServer server;
     private final Path dataDir;
     private Snapshots snapshots;
+    private final java.util.concurrent.ScheduledExecutorService sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "exchange-sandbox-sweeper");
+        t.setDaemon(true);
+        return t;
+    });
 
     private ExchangeSandbox(Builder b) throws IOException {
         this.dataDir = b.dataDir;
@@ -111,11 +116,14 @@ public final class ExchangeSandbox implements AutoCloseable {
 
     public ExchangeSandbox start() {
         server.start();
+        // Graph deletes subscriptions once they expire.
+        sweeper.scheduleWithFixedDelay(subscriptions::removeExpired, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
         return this;
     }
 
     @Override
     public void close() {
+        sweeper.shutdownNow();
         if (snapshots != null) snapshots.stop();
         server.stop();
         bookingWork.shutdown();

@@ -76,6 +76,7 @@ final class SandboxServer {
             SandboxRequest req = new SandboxRequest(ex.getRequestMethod(), ex.getRequestURI().getRawPath(),
                     ex.getRequestURI().getRawQuery(), ex.getRequestHeaders(), body, origin, Ids.guid());
             SandboxResponse resp = dispatch(req);
+            if (LOG.isDebugEnabled()) LOG.debug("{} {} -> {}", req.method, ex.getRequestURI(), resp.status);
             write(ex, resp);
         } catch (RuntimeException e) {
             LOG.warn("Exchange sandbox could not answer {} {}", ex.getRequestMethod(), ex.getRequestURI(), e);

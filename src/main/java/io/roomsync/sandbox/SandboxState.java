@@ -100,6 +100,15 @@ final class SandboxState {
         return new HashMap<>(calendars);
     }
 
+    /** For snapshots: puts a stored event back without counting it as a change. */
+    synchronized void restore(SandboxEvent event) {
+        calendar(event.mailboxId).events.put(event.id, event);
+    }
+
+    synchronized void restoreTombstone(String mailboxId, String eventId, long seq) {
+        calendar(mailboxId).tombstones.put(eventId, seq);
+    }
+
     /** For snapshots: restores the sequence after loading. */
     synchronized void restoreSequence(long value) {
         sequence = Math.max(sequence, value);
