@@ -27,9 +27,7 @@ import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import okhttp3.OkHttpClient;
 import reactor.core.publisher.Mono;
 
 /**
@@ -42,10 +40,17 @@ public final class DelegatedSignIn {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final GraphConnection connection;
     private final TrustedCa trust;
+    private final boolean sdkRetries;
 
     public DelegatedSignIn(GraphConnection connection) {
+        this(connection, true);
+    }
+
+    /** @param sdkRetries false: 429/503/504 come back at once as {@link GraphFailure}s (see GraphClientFactory). */
+    public DelegatedSignIn(GraphConnection connection, boolean sdkRetries) {
         this.connection = Objects.requireNonNull(connection);
         this.trust = TrustedCa.of(connection.trustedCaPem());
+        this.sdkRetries = sdkRetries;
     }
 
     /** A started sign-in: send the browser to {@code authorizationUrl}; keep the rest server-side under {@code state}. */
@@ -143,12 +148,7 @@ public final class DelegatedSignIn {
         };
         AzureIdentityAuthenticationProvider auth = new AzureIdentityAuthenticationProvider(credential,
                 new String[] {connection.endpoints().graphHost()}, scopes.toArray(new String[0]));
-        OkHttpClient.Builder http = com.microsoft.graph.core.requests.GraphClientFactory.create(GraphServiceClient.getGraphClientOptions())
-                .sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager())
-                .connectTimeout(10, TimeUnit.SECONDS)
-                .readTimeout(100, TimeUnit.SECONDS);
-        if (connection.proxy() != null) http.proxy(connection.proxy());
-        GraphServiceClient client = new GraphServiceClient(auth, http.build());
+        GraphServiceClient client = new GraphServiceClient(auth, GraphHttp.client(connection, trust, sdkRetries));
         client.getRequestAdapter().setBaseUrl(connection.endpoints().graphBaseUrl());
         return client;
     }

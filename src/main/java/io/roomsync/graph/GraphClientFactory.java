@@ -7,8 +7,6 @@ import com.microsoft.graph.serviceclient.GraphServiceClient;
 import java.net.MalformedURLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
-import okhttp3.OkHttpClient;
 
 /**
  * Builds Graph clients for a provider. This is where the SDK is pointed at the provider's cloud: its base URL,
@@ -20,6 +18,24 @@ import okhttp3.OkHttpClient;
 public final class GraphClientFactory {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(100);
+    private final boolean sdkRetries;
+
+    /** Clients whose SDK retry handler retries 429/503/504 itself, sleeping on the calling thread. */
+    public GraphClientFactory() {
+        this(true);
+    }
+
+    private GraphClientFactory(boolean sdkRetries) {
+        this.sdkRetries = sdkRetries;
+    }
+
+    /**
+     * Clients that return 429/503/504 at once as {@link GraphFailure}s with Retry-After, for workers that schedule
+     * their own retries instead of parking a thread.
+     */
+    public static GraphClientFactory withoutSdkRetries() {
+        return new GraphClientFactory(false);
+    }
 
     /** A Graph client acting as the app itself (client credentials). */
     public GraphApp appClient(GraphConnection connection) {
@@ -28,12 +44,7 @@ public final class GraphClientFactory {
         MsalAppCredential credential = new MsalAppCredential(msal, connection.endpoints().defaultScope());
         AzureIdentityAuthenticationProvider auth = new AzureIdentityAuthenticationProvider(credential,
                 new String[] {connection.endpoints().graphHost()}, connection.endpoints().defaultScope());
-        OkHttpClient.Builder http = com.microsoft.graph.core.requests.GraphClientFactory.create(GraphServiceClient.getGraphClientOptions())
-                .sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager())
-                .connectTimeout(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        if (connection.proxy() != null) http.proxy(connection.proxy());
-        GraphServiceClient client = new GraphServiceClient(auth, http.build());
+        GraphServiceClient client = new GraphServiceClient(auth, GraphHttp.client(connection, trust, sdkRetries));
         client.getRequestAdapter().setBaseUrl(connection.endpoints().graphBaseUrl());
         return new GraphApp(client, credential);
     }

@@ -106,6 +106,7 @@ public final class GraphErrors {
         else if (status == 403 || c.equals("erroraccessdenied")) kind = Kind.ACCESS_DENIED;
         else if (status == 404) kind = Kind.NOT_FOUND;
         else if (status == 409 || status == 412) kind = Kind.CONFLICT;
+        else if (status == 501 || c.equals("notsupported")) kind = Kind.INVALID_REQUEST;
         else if (status >= 500 || status == 0) kind = Kind.TRANSIENT;
         else kind = Kind.INVALID_REQUEST;
         return new GraphFailure(kind, status, code, message, requestId, clientRequestId, retryAfter, cause);

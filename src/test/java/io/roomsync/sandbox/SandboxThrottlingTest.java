@@ -17,6 +17,7 @@ import com.microsoft.graph.models.EventCollectionResponse;
 import com.microsoft.graph.models.Room;
 import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
+import io.roomsync.graph.GraphClientFactory;
 import io.roomsync.graph.GraphErrors;
 import io.roomsync.graph.GraphFailure;
 import java.net.http.HttpResponse;
@@ -81,6 +82,18 @@ class SandboxThrottlingTest {
                 .get(rc -> rc.options.add(noRetries())));
         assertEquals(504, e.getResponseStatusCode());
         assertEquals(GraphFailure.Kind.TRANSIENT, GraphErrors.translate(e).kind());
+    }
+
+    @Test
+    void a_client_without_sdk_retries_gets_a_throttled_failure_at_once_with_retry_after() {
+        GraphClientFactory.GraphApp noRetry = GraphClientFactory.withoutSdkRetries().appClient(f.connection(f.app.clientId, SandboxFixture.SECRET));
+        f.sandbox.injectFaults(429, 1, Duration.ofSeconds(30), "bob@contoso.test");
+        RuntimeException e = assertThrows(RuntimeException.class, () -> noRetry.client().users().byUserId("bob@contoso.test").events().get());
+        GraphFailure failure = GraphErrors.translate(e);
+        assertEquals(GraphFailure.Kind.THROTTLED, failure.kind());
+        assertEquals(Duration.ofSeconds(30), failure.retryAfter());
+        assertTrue(failure.retryable());
+        assertNotNull(failure.requestId());
     }
 
     @Test
