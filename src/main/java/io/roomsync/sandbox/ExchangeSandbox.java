@@ -32,6 +32,7 @@ public final class ExchangeSandbox implements AutoCloseable {
     private final Notifier notifier;
     private final SubscriptionsApi subscriptions;
     private final SandboxServer server;
+    private final GraphRouter router;
     private final Path dataDir;
     private Snapshots snapshots;
     private final java.util.concurrent.ScheduledExecutorService sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -55,7 +56,7 @@ public final class ExchangeSandbox implements AutoCloseable {
         this.notifier = new Notifier(state.clock, outbound, notifierWork);
         this.subscriptions = new SubscriptionsApi(state, outbound, notifier);
         state.addListener(subscriptions);
-        GraphRouter router = new GraphRouter(state, identity, throttle, events, calendarView, subscriptions, new PlacesApi(state));
+        this.router = new GraphRouter(state, identity, throttle, events, calendarView, subscriptions, new PlacesApi(state));
         router.batch(new BatchApi(router));
         this.server = new SandboxServer(certificate.serverContext(), b.bindAddress, b.port,
                 new IdentityEndpoints(state, identity), router);
@@ -117,7 +118,7 @@ public final class ExchangeSandbox implements AutoCloseable {
     public ExchangeSandbox start() {
         server.start();
         // Graph deletes subscriptions once they expire.
-        sweeper.scheduleWithFixedDelay(subscriptions::removeExpired, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
+        sweeper.scheduleWithFixedDelay(subscriptions::maintain, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
         return this;
     }
 
@@ -374,6 +375,41 @@ public final class ExchangeSandbox implements AutoCloseable {
     /** Sends a lifecycle notification: reauthorizationRequired, subscriptionRemoved (also removes it) or missed. */
     public boolean sendLifecycleNotification(String subscriptionId, String lifecycleEvent) {
         return subscriptions.sendLifecycle(subscriptionId, lifecycleEvent);
+    }
+
+    /** Runs Graph's subscription housekeeping now (it also runs every minute): expiry and reauthorizationRequired. */
+    public void maintainSubscriptions() {
+        subscriptions.maintain();
+    }
+
+    /** What Outlook got back for an action: the HTTP status and the Graph JSON (or error) it answered. */
+    public record OutlookResult(int status, String json) {
+        public boolean ok() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    /**
+     * Acts as Outlook for a user: runs a Graph call on their own mailbox, e.g.
+     * {@code outlook("bob@contoso.test", "POST", "events", json)} or {@code ("PATCH", "events/{id}", json)} or
+     * {@code ("POST", "events/{id}/cancel", "{}")} — the same code path as Graph calls from apps, so the booking
+     * assistant, delta and notifications react exactly as they would to a person's change in Outlook.
+     */
+    public OutlookResult outlook(String userAddress, String method, String pathUnderMailbox, String jsonBody) {
+        Directory.Mailbox user = mailbox(userAddress);
+        Identity.Grant grant = new Identity.Grant("outlook", user.tenantId, user.id, "Calendars.ReadWrite", java.time.Instant.MAX);
+        String path = pathUnderMailbox.startsWith("/") ? pathUnderMailbox.substring(1) : pathUnderMailbox;
+        String query = null;
+        int q = path.indexOf('?');
+        if (q >= 0) {
+            query = path.substring(q + 1);
+            path = path.substring(0, q);
+        }
+        byte[] body = jsonBody == null ? new byte[0] : jsonBody.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        SandboxRequest req = new SandboxRequest(method, "/v1.0/me/" + path, query,
+                java.util.Map.of("Content-Type", List.of("application/json")), body, origin(), Ids.guid());
+        SandboxResponse r = router.dispatch(req, grant, true);
+        return new OutlookResult(r.status, r.body.length == 0 ? "" : new String(r.body, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Ids of the subscriptions that exist now, for the sandbox page and tests. */

@@ -20,6 +20,8 @@ final class Subscription {
     final String latestSupportedTlsVersion;
     Instant expiration;
     Instant lastReauthorized;
+    /** When the last automatic reauthorizationRequired went out. */
+    Instant lastReauthorizationWarning;
 
     Subscription(String id, String appId, String tenantId, String creatorId, String resource, String mailboxId,
                  String changeType, Set<String> changeTypes, String notificationUrl, String lifecycleNotificationUrl,

@@ -309,11 +309,23 @@ final class SubscriptionsApi implements SandboxState.ChangeListener {
         }
     }
 
-    /** Drops subscriptions past their expiration, as Graph does. */
-    void removeExpired() {
+    /**
+     * Graph's housekeeping: drops subscriptions past their expiration, and in a subscription's last hour sends
+     * reauthorizationRequired to its lifecycle URL every 15 minutes until it is renewed.
+     */
+    void maintain() {
+        List<String> warn = new ArrayList<>();
         synchronized (state) {
             subscriptions.values().removeIf(this::expired);
+            java.time.Instant now = state.now();
+            for (Subscription s : subscriptions.values()) {
+                if (s.lifecycleNotificationUrl == null || s.expiration.isAfter(now.plus(Duration.ofHours(1)))) continue;
+                if (s.lastReauthorizationWarning != null && s.lastReauthorizationWarning.isAfter(now.minus(Duration.ofMinutes(15)))) continue;
+                s.lastReauthorizationWarning = now;
+                warn.add(s.id);
+            }
         }
+        for (String id : warn) sendLifecycle(id, "reauthorizationRequired");
     }
 
     List<Subscription> all() {

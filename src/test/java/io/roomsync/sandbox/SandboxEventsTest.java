@@ -151,6 +151,23 @@ class SandboxEventsTest {
     }
 
     @Test
+    void a_meeting_made_in_outlook_books_the_room_like_one_made_through_graph() throws Exception {
+        String json = "{\"subject\":\"From Outlook\",\"start\":{\"dateTime\":\"" + day(16, 9, 0) + "\",\"timeZone\":\"UTC\"},"
+                + "\"end\":{\"dateTime\":\"" + day(16, 10, 0) + "\",\"timeZone\":\"UTC\"},"
+                + "\"attendees\":[{\"type\":\"resource\",\"emailAddress\":{\"address\":\"cirrus@contoso.test\"}}]}";
+        ExchangeSandbox.OutlookResult created = f.sandbox.outlook("bob@contoso.test", "POST", "events", json);
+        assertEquals(201, created.status());
+        f.awaitIdle();
+        List<Event> room = roomCalendar("cirrus@contoso.test", 16);
+        assertEquals(List.of("Bob Baker"), room.stream().map(Event::getSubject).toList());
+        String id = Json.MAPPER.readTree(created.json()).get("id").asText();
+        assertEquals(202, f.sandbox.outlook("bob@contoso.test", "POST", "events/" + id + "/cancel", "{}").status());
+        f.awaitIdle();
+        assertTrue(roomCalendar("cirrus@contoso.test", 16).isEmpty());
+        assertEquals(404, f.sandbox.outlook("bob@contoso.test", "GET", "events/" + id, null).status());
+    }
+
+    @Test
     void only_the_organizer_can_cancel_a_meeting() throws Exception {
         f.graph.users().byUserId("ann@contoso.test").events()
                 .post(meeting("Room copy", day(7, 9, 0), day(7, 10, 0), "borealis@contoso.test"));

@@ -209,6 +209,22 @@ class SandboxSubscriptionsTest {
     }
 
     @Test
+    void a_subscription_in_its_last_hour_gets_reauthorization_required_every_15_minutes() throws Exception {
+        Subscription sub = f.graph.subscriptions().post(request("borealis@contoso.test", OffsetDateTime.now(ZoneOffset.UTC).plusMinutes(50), "soon"));
+        f.sandbox.maintainSubscriptions();
+        f.sandbox.maintainSubscriptions();
+        f.awaitIdle();
+        assertEquals(1, hook.items().stream().filter(i -> i.get("subscriptionId").asText().equals(sub.getId())).count());
+        f.sandbox.clock().advance(Duration.ofMinutes(16));
+        f.sandbox.maintainSubscriptions();
+        f.awaitIdle();
+        List<JsonNode> warnings = hook.items().stream().filter(i -> i.get("subscriptionId").asText().equals(sub.getId())).toList();
+        assertEquals(2, warnings.size());
+        assertTrue(warnings.stream().allMatch(i -> i.get("lifecycleEvent").asText().equals("reauthorizationRequired")));
+        f.graph.subscriptions().bySubscriptionId(sub.getId()).delete();
+    }
+
+    @Test
     void lifecycle_notifications_go_to_the_lifecycle_url_and_subscription_removed_ends_the_subscription() throws Exception {
         Subscription sub = f.graph.subscriptions().post(request("aurora@contoso.test", inHours(48), "life"));
         assertTrue(f.sandbox.sendLifecycleNotification(sub.getId(), "reauthorizationRequired"));
