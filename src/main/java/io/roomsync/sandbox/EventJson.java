@@ -132,8 +132,7 @@ final class EventJson {
             throw GraphError.badRequest("RequestBodyRead", "Requested value '" + s + "' was not found for property '" + property + "'.");
         }
         // Graph answers enums in camelCase whatever the request's case.
-        for (String a : List.of("workingElsewhere")) if (a.equalsIgnoreCase(s)) return a;
-        return s.toLowerCase(Locale.ROOT);
+        return s.equalsIgnoreCase("workingElsewhere") ? "workingElsewhere" : s.toLowerCase(Locale.ROOT);
     }
 
     private static ObjectNode body(JsonNode v) {
@@ -331,9 +330,5 @@ final class EventJson {
         o.put("id", id);
         o.putObject("@removed").put("reason", "deleted");
         return o;
-    }
-
-    static Instant parseInstant(String s) {
-        return Instant.parse(s);
     }
 }

@@ -96,10 +96,6 @@ final class Identity {
         return g;
     }
 
-    boolean knownButExpired(String token) {
-        return token != null && !accessTokens.containsKey(token);
-    }
-
     String issueCode(AuthorizationCode code) {
         String value = "sbxcode." + Ids.token(32);
         codes.put(value, code);

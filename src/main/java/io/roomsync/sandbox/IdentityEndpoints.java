@@ -72,7 +72,7 @@ final class IdentityEndpoints {
         d.putArray("id_token_signing_alg_values_supported").add("RS256");
         d.putArray("token_endpoint_auth_methods_supported").add("client_secret_post").add("client_secret_basic");
         d.putArray("code_challenge_methods_supported").add("S256").add("plain");
-        d.put("tenant_region_scope", "EU");
+        d.putNull("tenant_region_scope");
         d.put("cloud_instance_name", "roomsync.sandbox");
         return SandboxResponse.json(200, d);
     }
