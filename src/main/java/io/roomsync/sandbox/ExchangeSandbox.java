@@ -223,6 +223,20 @@ public final class ExchangeSandbox implements AutoCloseable {
         }
     }
 
+    /** A tenant by id or domain (e.g. {@link DemoDirectory#TENANT_ID}). */
+    public Directory.Tenant tenant(String idOrDomain) {
+        synchronized (state) {
+            return state.directory.tenant(idOrDomain).orElseThrow(() -> new IllegalArgumentException("No tenant " + idOrDomain));
+        }
+    }
+
+    /** An app registration by client id (e.g. {@link DemoDirectory#CLIENT_ID}, to add the demo's redirect URI). */
+    public Directory.App app(String clientId) {
+        synchronized (state) {
+            return state.directory.app(clientId).orElseThrow(() -> new IllegalArgumentException("No app " + clientId));
+        }
+    }
+
     public Directory.Mailbox mailbox(String idOrAddress) {
         synchronized (state) {
             return state.directory.mailbox(idOrAddress).orElseThrow(() -> new IllegalArgumentException("No mailbox " + idOrAddress));

@@ -89,7 +89,13 @@ final class SandboxServer {
     private SandboxResponse dispatch(SandboxRequest req) {
         List<String> s = req.segments;
         if (!s.isEmpty() && s.get(0).equalsIgnoreCase("v1.0")) return graph.handle(req);
-        if (IdentityEndpoints.isIdentityPath(s)) return identity.handle(req);
+        if (IdentityEndpoints.isIdentityPath(s)) {
+            SandboxResponse r = identity.handle(req);
+            // The identity platform echoes the caller's correlation id; msal4j checks it.
+            String correlation = req.header("client-request-id");
+            if (correlation != null) r.header("client-request-id", correlation);
+            return r;
+        }
         if (s.isEmpty()) {
             return SandboxResponse.text(200, "text/plain; charset=utf-8",
                     "Roomsync Exchange sandbox: Microsoft Graph under /v1.0, identity platform under /{tenant}/v2.0/.\n");
