@@ -1,0 +1,72 @@
+package io.roomsync.sandbox;
+
+import static io.roomsync.sandbox.GraphModels.day;
+import static io.roomsync.sandbox.GraphModels.meeting;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.graph.models.Event;
+import com.microsoft.graph.models.ResponseType;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import io.roomsync.graph.GraphClientFactory;
+import io.roomsync.graph.GraphConnection;
+import io.roomsync.graph.GraphEndpoints;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Demo mode: certificate and state live in the data folder and survive a restart. */
+class SandboxDemoModeTest {
+    @TempDir
+    Path data;
+
+    /** Configured the way the demo tenant's provider will be: custom cloud, demo app, the PEM file as trusted CA. */
+    private static GraphServiceClient demoClient(ExchangeSandbox sandbox) {
+        return new GraphClientFactory().appClient(new GraphConnection(
+                GraphEndpoints.custom(sandbox.authorityHost(), sandbox.graphBaseUrl()), DemoDirectory.TENANT_ID,
+                DemoDirectory.CLIENT_ID, DemoDirectory.CLIENT_SECRET,
+                read(sandbox.dataDir().resolve(SandboxCertificate.PEM_FILE)), null)).client();
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void the_demo_sandbox_keeps_its_certificate_and_mailboxes_across_a_restart() throws Exception {
+        String pem;
+        String eventId;
+        try (ExchangeSandbox first = ExchangeSandbox.startDemo(data, 0)) {
+            pem = first.certificatePem();
+            GraphServiceClient graph = demoClient(first);
+            Event created = graph.users().byUserId("adele.vance@" + DemoDirectory.DOMAIN).events()
+                    .post(meeting("Kick-off", day(2, 9, 0), day(2, 10, 0), "aurora@" + DemoDirectory.DOMAIN));
+            eventId = created.getId();
+            assertTrue(first.awaitIdle(Duration.ofSeconds(20)));
+        }
+        assertTrue(Files.exists(data.resolve(SandboxCertificate.KEYSTORE_FILE)));
+        assertEquals(pem, Files.readString(data.resolve(SandboxCertificate.PEM_FILE)));
+        assertTrue(Files.exists(data.resolve(Snapshots.FILE)));
+
+        try (ExchangeSandbox second = ExchangeSandbox.startDemo(data, 0)) {
+            assertEquals(pem, second.certificatePem(), "the certificate is generated once");
+            GraphServiceClient graph = demoClient(second);
+            Event again = graph.users().byUserId("adele.vance@" + DemoDirectory.DOMAIN).events().byEventId(eventId).get();
+            assertEquals("Kick-off", again.getSubject());
+            assertEquals(ResponseType.Accepted, again.getAttendees().get(0).getStatus().getResponse());
+            List<Event> room = graph.users().byUserId("aurora@" + DemoDirectory.DOMAIN).calendarView().get(rc -> {
+                rc.queryParameters.startDateTime = day(2, 0, 0) + "Z";
+                rc.queryParameters.endDateTime = day(3, 0, 0) + "Z";
+            }).getValue();
+            assertEquals(List.of("Adele Vance"), room.stream().map(Event::getSubject).toList());
+            assertEquals(4, graph.places().graphRoom().get().getValue().size());
+        }
+    }
+}
