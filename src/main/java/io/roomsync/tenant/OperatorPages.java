@@ -41,10 +41,11 @@ public final class OperatorPages {
     public void setupForm(Context ctx) {
         String token = ctx.pathParam("token");
         boolean valid = setup.usable(token);
-        if (!valid) ctx.status(HttpStatus.NOT_FOUND);
+        // 410 rather than 404, which would be replaced by the generic not-found page.
+        if (!valid) ctx.status(HttpStatus.GONE);
         pages.render(ctx, "tenant/setup.jte", new SetupPage(pages.layout(ctx, "Set up Roomsync", ""), valid, token,
                 new SetupForm("", ""), Map.of()));
-        if (!valid) ctx.status(HttpStatus.NOT_FOUND);
+        if (!valid) ctx.status(HttpStatus.GONE);
     }
 
     public void setupSubmit(Context ctx) {
