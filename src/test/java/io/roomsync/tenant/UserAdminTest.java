@@ -113,6 +113,8 @@ class UserAdminTest {
         assertFalse(search.body().contains("old.timer@listing.test"));
         WebClient.Response none = o.browser.get("/admin/users?q=nobody-like-this");
         assertTrue(none.body().contains("No user matches"));
+        assertTrue(o.browser.get("/admin/users?q=_").body().contains("No user matches"), "wildcards are searched literally");
+        assertTrue(o.browser.get("/admin/users?q=%25").body().contains("No user matches"), "wildcards are searched literally");
     }
 
     @Test
