@@ -84,9 +84,6 @@ public final class WebServer {
             });
             config.routes.exception(BadRequestResponse.class, (e, ctx) -> fail(ctx, pages, 400, "Bad request",
                     "The request body is not valid JSON for this operation: " + firstLine(e.getMessage())));
-            // Javalin 7's bodyAsClass lets Jackson's own exceptions through (syntax, unknown field, wrong type).
-            config.routes.exception(com.fasterxml.jackson.core.JacksonException.class, (e, ctx) -> fail(ctx, pages, 400, "Bad request",
-                    "The request body is not valid JSON for this operation: " + firstLine(e.getOriginalMessage())));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 String ref = Tokens.random(6);
                 log.error("Unhandled error on {} {} (ref {})", ctx.method(), ctx.path(), ref, e);
