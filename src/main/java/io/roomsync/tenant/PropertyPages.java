@@ -79,7 +79,7 @@ public final class PropertyPages {
 
     public void apiPut(Context ctx) {
         CurrentUser user = Web.user(ctx);
-        PropertyValues body = ctx.bodyAsClass(PropertyValues.class);
+        PropertyValues body = Web.jsonBody(ctx, PropertyValues.class);
         Map<String, String> changes = new LinkedHashMap<>();
         put(changes, TenantProperties.SYNC_INTEGRATION_MODE, body.sync_integration_mode());
         put(changes, TenantProperties.USE_USER_DEFAULT_TZ, body.use_user_default_tz());

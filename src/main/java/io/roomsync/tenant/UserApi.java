@@ -44,7 +44,7 @@ public final class UserApi {
     }
 
     public void create(Context ctx) {
-        UserCreate body = ctx.bodyAsClass(UserCreate.class);
+        UserCreate body = Web.jsonBody(ctx, UserCreate.class);
         User u = users.create(Web.user(ctx), TenantPages.source(ctx),
                 new UserService.NewUser(body.email(), body.displayName(), body.timeZone(), roles(body.roles()), body.password()));
         ctx.status(HttpStatus.CREATED).header("Location", "/api/v1/users/" + u.id).json(view(u));
@@ -54,7 +54,7 @@ public final class UserApi {
         long id = Web.pathId(ctx, "id");
         CurrentUser me = Web.user(ctx);
         users.get(me.tenant(), id); // another tenant's id is a 404 before the body is even looked at
-        UserUpdate body = ctx.bodyAsClass(UserUpdate.class);
+        UserUpdate body = Web.jsonBody(ctx, UserUpdate.class);
         User u = users.update(me, TenantPages.source(ctx), id,
                 new UserService.UserChanges(body.displayName(), body.timeZone(), body.roles() == null ? null : roles(body.roles()),
                         body.active(), body.password()));

@@ -183,13 +183,18 @@ class ApiTokenTest {
         assertEquals(422, problem.get("status").asInt());
         assertEquals("https://roomsync.io/problems/validation", problem.get("type").asText());
         assertEquals("/api/v1/users", problem.get("instance").asText());
-        assertEquals(2, problem.get("errors").size());
-        assertEquals("email", problem.get("errors").get(0).get("field").asText());
-        assertTrue(problem.get("errors").get(0).get("message").asText().startsWith("Enter a valid e-mail address"));
-        assertEquals("timeZone", problem.get("errors").get(1).get("field").asText());
+        Map<String, String> errors = new java.util.HashMap<>();
+        problem.get("errors").forEach(e -> errors.put(e.get("field").asText(), e.get("message").asText()));
+        assertEquals(java.util.Set.of("email", "timeZone"), errors.keySet());
+        assertTrue(errors.get("email").startsWith("Enter a valid e-mail address"), errors.get("email"));
+        assertTrue(errors.get("timeZone").startsWith("Enter an IANA time zone"), errors.get("timeZone"));
 
         WebClient.Response notJson = app.client().api("POST", "/api/v1/users", token, "{\"email\": ");
         assertEquals(400, notJson.status());
         assertEquals("application/problem+json", notJson.header("Content-Type"));
+        WebClient.Response unknownField = app.client().api("PUT", "/api/v1/properties", token, "{\"max_retries\": 3}");
+        assertEquals(400, unknownField.status());
+        WebClient.Response empty = app.client().api("POST", "/api/v1/users", token, "");
+        assertEquals(422, empty.status());
     }
 }
