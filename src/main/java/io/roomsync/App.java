@@ -17,15 +17,25 @@ import io.roomsync.location.ReservableModule;
 import io.roomsync.reservation.Attendee;
 import io.roomsync.reservation.Reservation;
 import io.roomsync.tenant.ApiToken;
+import io.roomsync.tenant.ApiTokenService;
 import io.roomsync.tenant.CurrentUser;
 import io.roomsync.tenant.LoginThrottle;
 import io.roomsync.tenant.OneTimeToken;
+import io.roomsync.tenant.OperatorPages;
+import io.roomsync.tenant.OperatorSetup;
+import io.roomsync.tenant.PropertyPages;
 import io.roomsync.tenant.Role;
 import io.roomsync.tenant.SignInPages;
 import io.roomsync.tenant.SignInService;
 import io.roomsync.tenant.Tenant;
+import io.roomsync.tenant.TenantProperties;
 import io.roomsync.tenant.TenantProperty;
+import io.roomsync.tenant.TenantService;
+import io.roomsync.tenant.TokenPages;
 import io.roomsync.tenant.User;
+import io.roomsync.tenant.UserApi;
+import io.roomsync.tenant.UserPages;
+import io.roomsync.tenant.UserService;
 import io.roomsync.tenant.UserSession;
 import io.roomsync.web.OpenApi;
 import io.roomsync.web.Pages;
@@ -62,6 +72,11 @@ public final class App implements AutoCloseable {
     public final AuditLog audit;
 
     // --- services: tenants, users, properties, API tokens (tenant/) ----------------------------------------
+    public final TenantProperties properties;
+    public final UserService users;
+    public final ApiTokenService apiTokens;
+    public final TenantService tenants;
+    public final OperatorSetup operatorSetup;
 
     // --- services: locations (location/) -------------------------------------------------------------------
     public final io.roomsync.location.LocationService locations;
@@ -86,6 +101,15 @@ public final class App implements AutoCloseable {
         this.audit = new AuditLog(clock);
 
         // --- build: tenants, users, properties, API tokens (tenant/) ---------------------------------------
+        // Personal mode needs personal calendar connections, which come with calendar sync.
+        this.properties = new TenantProperties(tx, audit, false);
+        this.users = new UserService(tx, clock, audit);
+        this.apiTokens = new ApiTokenService(tx, clock, audit);
+        this.tenants = new TenantService(tx, clock, audit, users, List.of(
+                // locationService::createDefaultModules is added when locations are merged
+        ));
+        this.operatorSetup = new OperatorSetup(tx, clock, audit);
+        if (!settings.demo()) operatorSetup.announceIfNeeded(settings.baseUrl());
 
         // --- build: locations (location/) ------------------------------------------------------------------
         this.locations = new io.roomsync.location.LocationService(tx, audit, clock);
@@ -121,6 +145,28 @@ public final class App implements AutoCloseable {
         r.get("/health", ctx -> ctx.json(Map.of("status", "ok")), Role.PUBLIC);
 
         // --- tenants, users, properties, API tokens (tenant/) ----------------------------------------------
+        OperatorPages operatorPages = new OperatorPages(operatorSetup, tenants, signIn, pages, settings.secureCookies());
+        r.get("/setup/{token}", operatorPages::setupForm, Role.PUBLIC);
+        r.post("/setup/{token}", operatorPages::setupSubmit, Role.PUBLIC);
+        r.get("/operator/tenants", operatorPages::tenants, Role.PLATFORM_OPERATOR);
+        r.post("/operator/tenants", operatorPages::createTenant, Role.PLATFORM_OPERATOR);
+        UserPages userPages = new UserPages(users, pages, tx, audit);
+        r.get("/admin/users", userPages::list, Role.TENANT_ADMIN);
+        r.get("/admin/users/new", userPages::newForm, Role.TENANT_ADMIN);
+        r.post("/admin/users", userPages::create, Role.TENANT_ADMIN);
+        r.get("/admin/users/{id}", userPages::detail, Role.TENANT_ADMIN);
+        r.post("/admin/users/{id}", userPages::update, Role.TENANT_ADMIN);
+        r.post("/admin/users/{id}/password", userPages::resetPassword, Role.TENANT_ADMIN);
+        r.post("/admin/users/{id}/deactivate", userPages::deactivate, Role.TENANT_ADMIN);
+        r.post("/admin/users/{id}/reactivate", userPages::reactivate, Role.TENANT_ADMIN);
+        PropertyPages propertyPages = new PropertyPages(properties, pages);
+        r.get("/admin/properties", propertyPages::page, Role.TENANT_ADMIN);
+        r.post("/admin/properties", propertyPages::save, Role.TENANT_ADMIN);
+        TokenPages tokenPages = new TokenPages(apiTokens, users, pages, settings.baseUrl());
+        r.get("/settings/tokens", tokenPages::page);
+        r.post("/settings/tokens", tokenPages::create);
+        r.post("/settings/tokens/{id}/revoke", tokenPages::revoke);
+        r.post("/settings/password", tokenPages::changePassword);
 
         // --- locations (location/) -------------------------------------------------------------------------
         var buildingPages = new io.roomsync.location.BuildingPages(locations, pages);
@@ -153,6 +199,26 @@ public final class App implements AutoCloseable {
         // --- reservations and portal pages (reservation/) --------------------------------------------------
 
         // --- REST API v1: tenants, users, properties ------------------------------------------------------------
+        UserApi userApi = new UserApi(users, tx);
+        r.apiGet("/api/v1/me", OpenApi.Operation.of("Users", "The user the token acts as").returns(UserApi.Me.class), userApi::me);
+        r.apiGet("/api/v1/users", OpenApi.Operation.of("Users", "List the organization's users")
+                .query("q", "Part of a name or e-mail to search for").returnsList(UserApi.UserView.class), userApi::list, Role.TENANT_ADMIN);
+        r.apiPost("/api/v1/users", OpenApi.Operation.of("Users", "Add a user (Employee always; also TENANT_ADMIN, SYNC_ADMIN)")
+                .accepts(UserApi.UserCreate.class).returns(UserApi.UserView.class).status(201), userApi::create, Role.TENANT_ADMIN);
+        r.apiGet("/api/v1/users/{id}", OpenApi.Operation.of("Users", "Get a user").returns(UserApi.UserView.class),
+                userApi::get, Role.TENANT_ADMIN);
+        r.apiPut("/api/v1/users/{id}", OpenApi.Operation.of("Users",
+                        "Change a user's name, time zone, roles, active state or password (null fields keep their value)")
+                .accepts(UserApi.UserUpdate.class).returns(UserApi.UserView.class), userApi::update, Role.TENANT_ADMIN);
+        r.apiGet("/api/v1/properties", OpenApi.Operation.of("Properties", "The organization's tenant properties")
+                .returns(PropertyPages.PropertyValues.class), propertyPages::apiGet, Role.TENANT_ADMIN);
+        r.apiPut("/api/v1/properties", OpenApi.Operation.of("Properties",
+                        "Change tenant properties (omitted or null ones keep their value; blocker_user \"\" means none)")
+                .accepts(PropertyPages.PropertyValues.class).returns(PropertyPages.PropertyValues.class),
+                propertyPages::apiPut, Role.TENANT_ADMIN);
+        r.apiGet("/api/v1/properties/definitions", OpenApi.Operation.of("Properties",
+                        "Every tenant property with its meaning, type, default and current value")
+                .returnsList(PropertyPages.PropertyView.class), propertyPages::apiDefinitions, Role.TENANT_ADMIN);
 
         // --- REST API v1: locations ----------------------------------------------------------------------------
         var locationApi = new io.roomsync.location.LocationApi(locations, roomImport);
@@ -220,6 +286,19 @@ public final class App implements AutoCloseable {
         return web.port();
     }
 
+    /** "METHOD /path" of every HTTP route under /api/ (for the test that checks the OpenAPI document covers them). */
+    public List<String> apiRoutes() {
+        return apiRoutesOf(web);
+    }
+
+    public static List<String> apiRoutesOf(Javalin server) {
+        return server.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.endpoint)
+                .filter(e -> e.method.isHttpMethod() && e.path.startsWith("/api/"))
+                .map(e -> e.method.name() + " " + e.path)
+                .sorted().toList();
+    }
+
     @Override
     public void close() {
         if (web != null) web.stop();
@@ -239,16 +318,58 @@ public final class App implements AutoCloseable {
             }
         }
         App app;
+        Settings settings = null;
         try {
-            Settings settings = Settings.load(System.getenv(), argList);
+            settings = Settings.load(System.getenv(), argList);
             app = new App(settings, Clock.systemUTC());
         } catch (InvalidSettingException e) {
             System.err.println(e.getMessage());
             System.exit(2);
             return;
+        } catch (RuntimeException e) {
+            java.sql.SQLException sql = databaseCause(e);
+            if (settings == null || sql == null) throw e;
+            // A database that cannot be reached is an operating problem, not a bug: one line, no stack trace.
+            System.err.println("Cannot open the database at " + redactUrl(settings.dbUrl()) + ": " + reason(sql));
+            System.exit(3);
+            return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
         int port = app.start();
         log.info("Roomsync is running at {} (port {}, database {})", app.settings.baseUrl(), port, app.database.kind());
+    }
+
+    private static java.sql.SQLException databaseCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql) return sql;
+            if (t.getCause() == t) break;
+        }
+        return null;
+    }
+
+    /** The driver's message, with the underlying cause when the message does not already say it. */
+    private static String reason(java.sql.SQLException e) {
+        String root = firstLine(rootMessage(e));
+        if (e.getMessage() == null) return root;
+        String message = firstLine(e.getMessage());
+        return message.contains(root) ? message : message + " (" + root + ")";
+    }
+
+    private static String rootMessage(Throwable e) {
+        String message = e.getMessage();
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) message = t.getMessage();
+        }
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).trim();
+    }
+
+    /** The URL without credentials someone may have put into it. */
+    static String redactUrl(String url) {
+        return url.replaceAll("(?i)(password|pwd)=[^&;]*", "$1=***").replaceAll("//[^/@]*@", "//***@");
     }
 }
