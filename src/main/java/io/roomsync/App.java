@@ -100,20 +100,18 @@ public final class App implements AutoCloseable {
         this.pages = new Pages(settings.demo(), settings.secureCookies());
         this.audit = new AuditLog(clock);
 
+        // --- build: locations (location/) ------------------------------------------------------------------
+        this.locations = new io.roomsync.location.LocationService(tx, audit, clock);
+        this.roomImport = new io.roomsync.location.RoomCsvImport(tx, locations, clock);
+
         // --- build: tenants, users, properties, API tokens (tenant/) ---------------------------------------
         // Personal mode needs personal calendar connections, which come with calendar sync.
         this.properties = new TenantProperties(tx, audit, false);
         this.users = new UserService(tx, clock, audit);
         this.apiTokens = new ApiTokenService(tx, clock, audit);
-        this.tenants = new TenantService(tx, clock, audit, users, List.of(
-                // locationService::createDefaultModules is added when locations are merged
-        ));
+        this.tenants = new TenantService(tx, clock, audit, users, List.of(locations::createDefaultModules));
         this.operatorSetup = new OperatorSetup(tx, clock, audit);
         if (!settings.demo()) operatorSetup.announceIfNeeded(settings.baseUrl());
-
-        // --- build: locations (location/) ------------------------------------------------------------------
-        this.locations = new io.roomsync.location.LocationService(tx, audit, clock);
-        this.roomImport = new io.roomsync.location.RoomCsvImport(tx, locations, clock);
 
         // --- build: reservations (reservation/) ------------------------------------------------------------
 
