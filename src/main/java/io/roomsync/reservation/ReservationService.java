@@ -29,7 +29,6 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.hibernate.LockMode;
 import org.hibernate.Session;
 
 /**
@@ -45,6 +44,7 @@ public final class ReservationService {
     public static final int MAX_NOTES = 4000;
     public static final int MAX_ATTENDEES = 500;
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s<>,;\"]+@[^@\\s<>,;\"]+\\.[^@\\s<>,;\"]+$");
+    private static final jakarta.persistence.Timeout LOCK_WAIT = jakarta.persistence.Timeout.seconds(15);
     private static final List<ReservationState> HOLDING = java.util.Arrays.stream(ReservationState.values())
             .filter(ReservationState::holdsSlot).toList();
 
@@ -126,7 +126,7 @@ public final class ReservationService {
             Building building = s.find(Building.class, reservable.buildingId);
             ReservableModule module = s.find(ReservableModule.class, reservable.moduleId);
             User requestedFor = requestedFor(s, actor, clean.requestedForId == null ? actor.userId() : clean.requestedForId);
-            List<Attendee> attendees = attendees(s, actor.tenant(), clean.attendees);
+            List<Attendee> attendees = clean.attendees == null ? List.of() : attendees(s, actor.tenant(), clean.attendees);
             BookingRules.Span span = rules.check(clean.start, clean.end, building.zone(), limits(reservable, module),
                     people(attendees, requestedFor), null);
             refuseOverlap(s, reservable, span, null);
@@ -351,8 +351,18 @@ public final class ReservationService {
         return new Clean(in.reservableId(), in.start(), in.end(), subject, notes, in.requestedForId(), attendees);
     }
 
+    /**
+     * Locks the reservable's row for the rest of the transaction. Waits up to {@link #LOCK_WAIT} for others
+     * booking it at the same moment (H2's own default is 2 s, too short for a rush on one popular room).
+     */
     private static Reservable lockReservable(Session s, long tenantId, long id) {
-        Reservable r = s.find(Reservable.class, id, LockMode.PESSIMISTIC_WRITE);
+        Reservable r;
+        try {
+            r = s.find(Reservable.class, id, LockModeType.PESSIMISTIC_WRITE, LOCK_WAIT);
+        } catch (jakarta.persistence.LockTimeoutException | jakarta.persistence.PessimisticLockException
+                 | org.hibernate.PessimisticLockException e) {
+            throw new ConflictException("Many people are booking this space right now. Please try again in a moment.");
+        }
         if (r == null || !r.tenantId.equals(tenantId)) throw new NotFoundException("Reservable");
         return r;
     }
