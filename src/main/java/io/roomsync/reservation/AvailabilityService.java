@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,8 +24,9 @@ import org.hibernate.Session;
 
 /**
  * Which reservables are free for a whole span. Built for speed: one query for the candidate reservables (with
- * building, floor and module joined in) and one for the reservations that overlap the rest of that day (served by
- * the (reservable_id, start_at, end_at) index); equipment is matched in memory. No query per room.
+ * building, floor and module joined in) and one for the reservations from the span to the end of that day (a
+ * bounded range of the (reservable_id, start_at, end_at) index per room); equipment is matched in memory. No
+ * query per room.
  */
 public final class AvailabilityService {
     public static final int MAX_DURATION_MINUTES = 24 * 60;
@@ -160,35 +162,35 @@ public final class AvailabilityService {
         }
         if (bookable.isEmpty()) return new Result(List.of(), List.copyOf(notes));
 
-        Instant from = spans.values().stream().map(Span::start).min(Comparator.naturalOrder()).orElseThrow();
-        Instant to = spans.values().stream().map(sp -> sp.end().isAfter(sp.dayEnd()) ? sp.end() : sp.dayEnd())
-                .max(Comparator.naturalOrder()).orElseThrow();
-        Map<Long, List<Instant[]>> booked = new HashMap<>();
-        s.createSelectionQuery("select x.reservableId, x.startAt, x.endAt from Reservation x where x.tenantId = :t"
-                                + " and x.reservableId in :ids and x.state in :holding and x.startAt < :to and x.endAt > :from",
-                        Object[].class)
-                .setParameter("t", tenantId).setParameterList("ids", bookable.stream().map(Candidate::id).toList())
-                .setParameterList("holding", HOLDING).setParameter("from", from).setParameter("to", to)
-                .getResultList()
-                .forEach(row -> booked.computeIfAbsent((Long) row[0], k -> new ArrayList<>())
-                        .add(new Instant[] {(Instant) row[1], (Instant) row[2]}));
+        // Per reservable, the earliest start among reservations that end after the span starts: it clashes when it
+        // starts before the span ends, and otherwise it is the next booking. One query per time zone among the
+        // candidates (usually exactly one). The reservable ids come from the tenant-scoped query above; a tenant_id
+        // predicate here would steer MariaDB to the (tenant_id, start_at) index and a sort instead of one bounded
+        // range of (reservable_id, start_at, end_at) per room.
+        Map<ZoneId, List<Candidate>> byZone = new LinkedHashMap<>();
+        bookable.forEach(c -> byZone.computeIfAbsent(c.zone(), z -> new ArrayList<>()).add(c));
+        Map<Long, Instant> firstStart = new HashMap<>();
+        for (Map.Entry<ZoneId, List<Candidate>> zone : byZone.entrySet()) {
+            Span span = spans.get(zone.getKey());
+            Instant to = span.end().isAfter(span.dayEnd()) ? span.end() : span.dayEnd();
+            s.createSelectionQuery("select x.reservableId, x.startAt from Reservation x where x.reservableId in :ids"
+                                    + " and x.state in :holding and x.startAt < :to and x.startAt > :lookback and x.endAt > :from",
+                            Object[].class)
+                    .setParameterList("ids", zone.getValue().stream().map(Candidate::id).toList())
+                    .setParameterList("holding", HOLDING).setParameter("from", span.start()).setParameter("to", to)
+                    .setParameter("lookback", span.start().minus(BookingRules.LONGEST))
+                    .getResultList()
+                    .forEach(row -> firstStart.merge((Long) row[0], (Instant) row[1], (a, b) -> a.isBefore(b) ? a : b));
+        }
 
         List<Free> free = new ArrayList<>();
         for (Candidate c : bookable) {
             Span span = spans.get(c.zone());
-            boolean busy = false;
-            Instant next = null;
-            for (Instant[] b : booked.getOrDefault(c.id(), List.of())) {
-                if (b[0].isBefore(span.end()) && b[1].isAfter(span.start())) {
-                    busy = true;
-                    break;
-                }
-                if (!b[0].isBefore(span.end()) && b[0].isBefore(span.dayEnd()) && (next == null || b[0].isBefore(next))) next = b[0];
-            }
-            if (!busy) {
-                free.add(new Free(c.id(), c.name(), c.kind(), c.buildingId(), c.buildingName(), c.floorName(), c.capacity(),
-                        c.equipment(), c.zone(), span.start(), span.end(), next));
-            }
+            Instant first = firstStart.get(c.id());
+            if (first != null && first.isBefore(span.end())) continue;
+            Instant next = first != null && first.isBefore(span.dayEnd()) ? first : null;
+            free.add(new Free(c.id(), c.name(), c.kind(), c.buildingId(), c.buildingName(), c.floorName(), c.capacity(),
+                    c.equipment(), c.zone(), span.start(), span.end(), next));
         }
         free.sort(Comparator.comparingInt(Free::capacity).thenComparing(Free::buildingName).thenComparing(Free::name));
         return new Result(free, List.copyOf(notes));

@@ -24,6 +24,13 @@ import java.util.Locale;
 public final class BookingRules {
     /** A booking that starts a few minutes ago is still fine: the form may have been open for a while. */
     public static final Duration PAST_GRACE = Duration.ofMinutes(5);
+    /**
+     * No reservation lasts longer than this, whatever its module allows. Overlap searches rely on it: they look
+     * back only this far for reservations that started earlier, so the (reservable_id, start_at, end_at) index is
+     * scanned over a short range instead of a room's whole history. Two days leave room for overnight and all-day
+     * reservations (25 hours on an autumn DST day); calendar sync must split or refuse anything longer.
+     */
+    public static final Duration LONGEST = Duration.ofDays(2);
     private static final DateTimeFormatter HM = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH);
 
     private final Clock clock;
@@ -117,7 +124,9 @@ public final class BookingRules {
                         + " days ahead (until " + lastDay + ").");
             }
             long minutes = span.duration().toMinutes();
-            if (limits.maxDurationMinutes() > 0 && minutes > limits.maxDurationMinutes()) {
+            if (span.duration().compareTo(LONGEST) > 0) {
+                errors.add("end", "A reservation can last at most " + LONGEST.toDays() + " days.");
+            } else if (limits.maxDurationMinutes() > 0 && minutes > limits.maxDurationMinutes()) {
                 errors.add("end", limits.reservableName() + " can be booked for at most " + describe(limits.maxDurationMinutes())
                         + " at a time; this is " + describe(minutes) + ".");
             }

@@ -374,10 +374,11 @@ public final class ReservationService {
      */
     private static void refuseOverlap(Session s, Reservable reservable, BookingRules.Span span, Long self) {
         var query = s.createSelectionQuery("from Reservation where reservableId = :rid and state in :holding"
-                                + " and startAt < :end and endAt > :start" + (self == null ? "" : " and id <> :self")
+                                + " and startAt < :end and startAt > :lookback and endAt > :start" + (self == null ? "" : " and id <> :self")
                                 + " order by startAt", Reservation.class)
                 .setParameter("rid", reservable.id).setParameterList("holding", HOLDING)
                 .setParameter("start", span.start()).setParameter("end", span.end())
+                .setParameter("lookback", span.start().minus(BookingRules.LONGEST))
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE);
         if (self != null) query.setParameter("self", self);
         List<Reservation> clashes = query.getResultList();

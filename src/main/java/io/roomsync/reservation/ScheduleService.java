@@ -89,9 +89,10 @@ public final class ScheduleService {
             Set<Long> userIds = new LinkedHashSet<>();
             if (!reservables.isEmpty()) {
                 s.createSelectionQuery("from Reservation x where x.tenantId = :t and x.reservableId in :ids and x.state in :holding"
-                                + " and x.startAt < :to and x.endAt > :from order by x.startAt", Reservation.class)
+                                + " and x.startAt < :to and x.startAt > :lookback and x.endAt > :from order by x.startAt", Reservation.class)
                         .setParameter("t", viewer.tenant()).setParameterList("ids", reservables.stream().map(r -> (Long) r[0]).toList())
                         .setParameterList("holding", HOLDING).setParameter("from", from).setParameter("to", to)
+                        .setParameter("lookback", from.minus(BookingRules.LONGEST))
                         .getResultList().forEach(x -> {
                             byReservable.computeIfAbsent(x.reservableId, k -> new ArrayList<>()).add(x);
                             if (x.requestedForId != null) userIds.add(x.requestedForId);

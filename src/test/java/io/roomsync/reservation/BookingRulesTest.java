@@ -127,6 +127,14 @@ class BookingRulesTest {
     }
 
     @Test
+    void no_reservation_lasts_longer_than_two_days_whatever_the_module_allows() {
+        BookingRules.Limits unlimited = new BookingRules.Limits("Hall", true, 100, 0, 365);
+        RULES.check(at("2027-03-10T00:00"), at("2027-03-12T00:00"), BERLIN, unlimited, 1, null);
+        ValidationException e = refused("2027-03-10T00:00", "2027-03-12T00:01", BERLIN, unlimited, 1);
+        assertTrue(e.fieldErrors().get("end").contains("at most 2 days"));
+    }
+
+    @Test
     void a_date_beyond_the_booking_window_is_refused() {
         BookingRules.Limits twoWeeks = new BookingRules.Limits("Atlas", true, 4, 480, 14);
         RULES.check(at("2027-03-15T09:00"), at("2027-03-15T10:00"), BERLIN, twoWeeks, 1, null);
