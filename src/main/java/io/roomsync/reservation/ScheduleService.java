@@ -70,7 +70,10 @@ public final class ScheduleService {
         return tx.call(s -> {
             List<Building> buildings = s.createSelectionQuery("from Building where tenantId = :t order by name", Building.class)
                     .setParameter("t", viewer.tenant()).getResultList();
-            if (buildings.isEmpty()) return new Day(buildings, null, date, null, List.of());
+            if (buildings.isEmpty()) {
+                if (buildingId != null) throw new io.roomsync.common.NotFoundException("Building");
+                return new Day(buildings, null, date, null, List.of());
+            }
             Building building = buildings.get(0);
             if (buildingId != null) {
                 building = buildings.stream().filter(b -> b.id.equals(buildingId)).findFirst()
