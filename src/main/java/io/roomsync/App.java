@@ -71,6 +71,8 @@ public final class App implements AutoCloseable {
     // --- services: tenants, users, properties, API tokens (tenant/) ----------------------------------------
 
     // --- services: locations (location/) -------------------------------------------------------------------
+    public final io.roomsync.location.LocationService locations;
+    public final io.roomsync.location.RoomCsvImport roomImport;
 
     // --- services: reservations (reservation/) -------------------------------------------------------------
     public final ReservationPolicy reservationPolicy;
@@ -79,6 +81,7 @@ public final class App implements AutoCloseable {
     public final ScheduleService schedule;
 
     // --- services: demo ------------------------------------------------------------------------------------
+    public final io.roomsync.demo.DemoSeeder demoSeeder;
 
     private final List<SignInPages.DemoAccount> demoAccounts = new ArrayList<>();
     private Javalin web;
@@ -96,6 +99,8 @@ public final class App implements AutoCloseable {
         // --- build: tenants, users, properties, API tokens (tenant/) ---------------------------------------
 
         // --- build: locations (location/) ------------------------------------------------------------------
+        this.locations = new io.roomsync.location.LocationService(tx, audit, clock);
+        this.roomImport = new io.roomsync.location.RoomCsvImport(tx, locations, clock);
 
         // --- build: reservations (reservation/) ------------------------------------------------------------
         BookingRules bookingRules = new BookingRules(clock);
@@ -105,6 +110,11 @@ public final class App implements AutoCloseable {
         this.schedule = new ScheduleService(tx, bookingRules, reservationPolicy);
 
         // --- build: demo -----------------------------------------------------------------------------------
+        this.demoSeeder = new io.roomsync.demo.DemoSeeder(tx, clock, audit);
+        if (settings.demo()) {
+            demoSeeder.seedIfMissing();
+            demoAccounts.addAll(io.roomsync.demo.DemoSeeder.accounts());
+        }
     }
 
     /** Starts serving HTTP; returns the port actually bound. */
@@ -129,6 +139,32 @@ public final class App implements AutoCloseable {
         // --- tenants, users, properties, API tokens (tenant/) ----------------------------------------------
 
         // --- locations (location/) -------------------------------------------------------------------------
+        var buildingPages = new io.roomsync.location.BuildingPages(locations, pages);
+        r.get("/admin/buildings", buildingPages::list, Role.TENANT_ADMIN);
+        r.post("/admin/buildings", buildingPages::create, Role.TENANT_ADMIN);
+        r.get("/admin/buildings/{id}", buildingPages::show, Role.TENANT_ADMIN);
+        r.post("/admin/buildings/{id}", buildingPages::update, Role.TENANT_ADMIN);
+        r.post("/admin/buildings/{id}/delete", buildingPages::delete, Role.TENANT_ADMIN);
+        r.post("/admin/buildings/{id}/floors", buildingPages::addFloor, Role.TENANT_ADMIN);
+        r.post("/admin/buildings/{id}/floors/{floorId}", buildingPages::renameFloor, Role.TENANT_ADMIN);
+        r.post("/admin/buildings/{id}/floors/{floorId}/delete", buildingPages::deleteFloor, Role.TENANT_ADMIN);
+        var roomImportPages = new io.roomsync.location.RoomImportPages(locations, roomImport, pages);
+        r.get("/admin/rooms/import", roomImportPages::form, Role.TENANT_ADMIN);
+        r.post("/admin/rooms/import", roomImportPages::preview, Role.TENANT_ADMIN);
+        r.post("/admin/rooms/import/apply", roomImportPages::apply, Role.TENANT_ADMIN);
+        var roomPages = new io.roomsync.location.RoomPages(locations, pages, tx, audit);
+        r.get("/admin/rooms", roomPages::list, Role.TENANT_ADMIN);
+        r.post("/admin/rooms", roomPages::create, Role.TENANT_ADMIN);
+        r.get("/admin/rooms/{id}", roomPages::show, Role.TENANT_ADMIN);
+        r.post("/admin/rooms/{id}", roomPages::update, Role.TENANT_ADMIN);
+        r.post("/admin/rooms/{id}/active", roomPages::setActive, Role.TENANT_ADMIN);
+        r.post("/admin/rooms/{id}/delete", roomPages::delete, Role.TENANT_ADMIN);
+        var modulePages = new io.roomsync.location.ModulePages(locations, pages);
+        r.get("/admin/modules", modulePages::list, Role.TENANT_ADMIN);
+        r.post("/admin/modules", modulePages::create, Role.TENANT_ADMIN);
+        r.get("/admin/modules/{id}", modulePages::show, Role.TENANT_ADMIN);
+        r.post("/admin/modules/{id}", modulePages::update, Role.TENANT_ADMIN);
+        r.post("/admin/modules/{id}/delete", modulePages::delete, Role.TENANT_ADMIN);
 
         // --- reservations and portal pages (reservation/) --------------------------------------------------
         ReservationPages reservationPages = new ReservationPages(reservations, availability, schedule, pages, clock);
@@ -144,6 +180,62 @@ public final class App implements AutoCloseable {
         // --- REST API v1: tenants, users, properties ------------------------------------------------------------
 
         // --- REST API v1: locations ----------------------------------------------------------------------------
+        var locationApi = new io.roomsync.location.LocationApi(locations, roomImport);
+        r.apiGet("/api/v1/buildings", OpenApi.Operation.of("Locations", "List buildings")
+                .returnsList(io.roomsync.location.LocationApi.BuildingResponse.class), locationApi::listBuildings, Role.EMPLOYEE);
+        r.apiPost("/api/v1/buildings", OpenApi.Operation.of("Locations", "Create a building")
+                .accepts(io.roomsync.location.LocationApi.BuildingRequest.class)
+                .returns(io.roomsync.location.LocationApi.BuildingResponse.class).status(201), locationApi::createBuilding, Role.TENANT_ADMIN);
+        r.apiGet("/api/v1/buildings/{id}", OpenApi.Operation.of("Locations", "Get a building")
+                .returns(io.roomsync.location.LocationApi.BuildingResponse.class), locationApi::getBuilding, Role.EMPLOYEE);
+        r.apiPut("/api/v1/buildings/{id}", OpenApi.Operation.of("Locations", "Update a building")
+                .accepts(io.roomsync.location.LocationApi.BuildingRequest.class)
+                .returns(io.roomsync.location.LocationApi.BuildingResponse.class), locationApi::updateBuilding, Role.TENANT_ADMIN);
+        r.apiDelete("/api/v1/buildings/{id}", OpenApi.Operation.of("Locations", "Delete a building without rooms or desks (and its floors)")
+                .status(204), locationApi::deleteBuilding, Role.TENANT_ADMIN);
+        r.apiGet("/api/v1/buildings/{id}/floors", OpenApi.Operation.of("Locations", "List the floors of a building")
+                .returnsList(io.roomsync.location.LocationApi.FloorResponse.class), locationApi::listFloors, Role.EMPLOYEE);
+        r.apiPost("/api/v1/buildings/{id}/floors", OpenApi.Operation.of("Locations", "Add a floor to a building (levelNumber defaults to the next level)")
+                .accepts(io.roomsync.location.LocationApi.FloorRequest.class)
+                .returns(io.roomsync.location.LocationApi.FloorResponse.class).status(201), locationApi::createFloor, Role.TENANT_ADMIN);
+        r.apiPut("/api/v1/floors/{id}", OpenApi.Operation.of("Locations", "Rename a floor or change its level")
+                .accepts(io.roomsync.location.LocationApi.FloorRequest.class)
+                .returns(io.roomsync.location.LocationApi.FloorResponse.class), locationApi::updateFloor, Role.TENANT_ADMIN);
+        r.apiDelete("/api/v1/floors/{id}", OpenApi.Operation.of("Locations", "Delete a floor without rooms or desks")
+                .status(204), locationApi::deleteFloor, Role.TENANT_ADMIN);
+        r.apiGet("/api/v1/modules", OpenApi.Operation.of("Locations", "List reservable modules")
+                .returnsList(io.roomsync.location.LocationApi.ModuleResponse.class), locationApi::listModules, Role.EMPLOYEE);
+        r.apiPost("/api/v1/modules", OpenApi.Operation.of("Locations", "Create a reservable module")
+                .accepts(io.roomsync.location.LocationApi.ModuleRequest.class)
+                .returns(io.roomsync.location.LocationApi.ModuleResponse.class).status(201), locationApi::createModule, Role.TENANT_ADMIN);
+        r.apiGet("/api/v1/modules/{id}", OpenApi.Operation.of("Locations", "Get a reservable module")
+                .returns(io.roomsync.location.LocationApi.ModuleResponse.class), locationApi::getModule, Role.EMPLOYEE);
+        r.apiPut("/api/v1/modules/{id}", OpenApi.Operation.of("Locations", "Update a module's options (omitted booleans keep their value)")
+                .accepts(io.roomsync.location.LocationApi.ModuleRequest.class)
+                .returns(io.roomsync.location.LocationApi.ModuleResponse.class), locationApi::updateModule, Role.TENANT_ADMIN);
+        r.apiDelete("/api/v1/modules/{id}", OpenApi.Operation.of("Locations", "Delete a module no room or desk uses")
+                .status(204), locationApi::deleteModule, Role.TENANT_ADMIN);
+        r.apiGet("/api/v1/reservables", OpenApi.Operation.of("Locations", "List rooms, desks and other reservables")
+                .returnsList(io.roomsync.location.LocationApi.ReservableResponse.class)
+                .query("buildingId", "only this building").query("kind", "ROOM, DESK or OTHER").query("active", "true or false")
+                .query("minCapacity", "at least this many people").query("equipment", "comma-separated tags; all must be present")
+                .query("q", "part of the name"), locationApi::listReservables, Role.EMPLOYEE);
+        r.apiPost("/api/v1/reservables/import", OpenApi.Operation.of("Locations",
+                        "Import rooms of a building from a text/csv body (columns name,kind,capacity,floor,equipment,email,module); "
+                                + "dryRun=true (default) previews, dryRun=false applies all rows or none; 422 lists bad lines")
+                .returns(io.roomsync.location.LocationApi.ImportResponse.class)
+                .query("buildingId", "the building the rooms are in (required)").query("dryRun", "true (default) or false"),
+                locationApi::importReservables, Role.TENANT_ADMIN);
+        r.apiPost("/api/v1/reservables", OpenApi.Operation.of("Locations", "Create a room, desk or other reservable")
+                .accepts(io.roomsync.location.LocationApi.ReservableRequest.class)
+                .returns(io.roomsync.location.LocationApi.ReservableResponse.class).status(201), locationApi::createReservable, Role.TENANT_ADMIN);
+        r.apiGet("/api/v1/reservables/{id}", OpenApi.Operation.of("Locations", "Get a room, desk or other reservable")
+                .returns(io.roomsync.location.LocationApi.ReservableResponse.class), locationApi::getReservable, Role.EMPLOYEE);
+        r.apiPut("/api/v1/reservables/{id}", OpenApi.Operation.of("Locations", "Update a reservable (omitted active keeps its value)")
+                .accepts(io.roomsync.location.LocationApi.ReservableRequest.class)
+                .returns(io.roomsync.location.LocationApi.ReservableResponse.class), locationApi::updateReservable, Role.TENANT_ADMIN);
+        r.apiDelete("/api/v1/reservables/{id}", OpenApi.Operation.of("Locations", "Delete a reservable that was never reserved (else deactivate it)")
+                .status(204), locationApi::deleteReservable, Role.TENANT_ADMIN);
 
         // --- REST API v1: reservations -------------------------------------------------------------------------
         ReservationApi reservationApi = new ReservationApi(reservations, availability, clock);
@@ -173,7 +265,7 @@ public final class App implements AutoCloseable {
             return;
         }
         for (String arg : argList) {
-            if (!(arg.equals("--demo") || arg.startsWith("--config=") || arg.startsWith("--rotate-master-key="))) {
+            if (!(arg.equals("--demo") || arg.startsWith("--config="))) {
                 System.err.println("Unknown option " + arg + " (see --help)");
                 System.exit(2);
             }

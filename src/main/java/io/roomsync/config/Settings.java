@@ -137,7 +137,6 @@ public record Settings(
         lines.add("Usage: java -jar roomsync.jar [--demo] [--config=FILE] [--help]");
         lines.add("  --demo           seed the demo tenant 'Contoso' and list its accounts on the sign-in page");
         lines.add("  --config=FILE    read settings from a properties file (environment variables win)");
-        lines.add("  --rotate-master-key=NEW_BASE64_KEY   re-encrypt every stored secret under a new master key, then exit");
         lines.add("");
         lines.add("Settings (environment variable / properties key, default):");
         for (Definition d : DEFINITIONS) {

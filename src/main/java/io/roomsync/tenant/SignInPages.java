@@ -37,6 +37,8 @@ public final class SignInPages {
             return;
         }
         String org = ctx.cookie("rs_org");
+        // In demo mode the demo organization is the one a first-time visitor wants.
+        if ((org == null || org.isBlank()) && !demoAccounts.isEmpty()) org = demoAccounts.get(0).organization();
         pages.render(ctx, "signin.jte", new SignInPage(pages.layout(ctx, "Sign in", "signin"), org == null ? "" : org, "",
                 safeNext(ctx.queryParam("next")), null, demoAccounts));
     }

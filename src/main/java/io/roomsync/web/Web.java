@@ -43,6 +43,18 @@ public final class Web {
         }
     }
 
+    /**
+     * The JSON request body as a record. An empty body is a 422 naming the problem; malformed JSON or unknown
+     * fields are a 400 problem (mapped in WebServer), never a server error.
+     */
+    public static <T> T jsonBody(Context ctx, Class<T> type) {
+        byte[] raw = ctx.bodyAsBytes();
+        if (raw.length == 0 || new String(raw, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            throw new io.roomsync.common.ValidationException("", "The request needs a JSON body.");
+        }
+        return ctx.bodyAsClass(type);
+    }
+
     public static boolean isApi(Context ctx) {
         return ctx.path().startsWith("/api/");
     }

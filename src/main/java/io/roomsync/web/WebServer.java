@@ -44,6 +44,7 @@ public final class WebServer {
 
     /** Set once an error page or problem was written, so the 404 fallback does not write a second one. */
     private static final String RENDERED = "roomsync.error-rendered";
+    private static final String STARTED_NANOS = "roomsync.started-nanos";
 
     private WebServer() {}
 
@@ -60,10 +61,19 @@ public final class WebServer {
                 sf.location = Location.CLASSPATH;
             });
             config.routes.before(ctx -> {
+                ctx.attribute(STARTED_NANOS, System.nanoTime());
                 securityHeaders(ctx, settings);
                 if (!ctx.path().startsWith("/static/")) identify(ctx, signIn);
             });
             config.routes.beforeMatched(WebServer::authorize);
+            // Server time of every response, for operators and the benchmarks (results are buffered, so this is
+            // still in time to become a header).
+            config.routes.after(ctx -> {
+                Long started = ctx.attribute(STARTED_NANOS);
+                if (started != null) {
+                    ctx.header("Server-Timing", String.format(java.util.Locale.ROOT, "app;dur=%.2f", (System.nanoTime() - started) / 1e6));
+                }
+            });
             routes.accept(new Routes(config.routes, openApi));
             config.routes.get("/api/openapi.json", ctx -> ctx.json(openApi.document(settings.baseUrl() + "/")), Role.PUBLIC);
 
@@ -84,6 +94,9 @@ public final class WebServer {
             });
             config.routes.exception(BadRequestResponse.class, (e, ctx) -> fail(ctx, pages, 400, "Bad request",
                     "The request body is not valid JSON for this operation: " + firstLine(e.getMessage())));
+            // Javalin passes Jackson's parse errors through unwrapped: they are the client's mistake.
+            config.routes.exception(com.fasterxml.jackson.core.JsonProcessingException.class, (e, ctx) -> fail(ctx, pages, 400,
+                    "Bad request", "The request body is not valid JSON for this operation: " + firstLine(e.getOriginalMessage())));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 String ref = Tokens.random(6);
                 log.error("Unhandled error on {} {} (ref {})", ctx.method(), ctx.path(), ref, e);
@@ -113,6 +126,8 @@ public final class WebServer {
     }
 
     private static void authorize(Context ctx) {
+        // Static files (CSS, JS, icons) are public: the sign-in page needs them before anyone is signed in.
+        if (ctx.path().startsWith("/static/")) return;
         Set<io.javalin.security.RouteRole> roles = ctx.routeRoles();
         boolean api = Web.isApi(ctx);
         Optional<CurrentUser> user = Optional.ofNullable(Web.userOrNull(ctx));

@@ -66,6 +66,53 @@ public final class Fixtures {
         });
     }
 
+    // --- locations (location/) -----------------------------------------------------------------------------
+
+    /** A building in Europe/Berlin. */
+    public io.roomsync.location.Building building(Tenant tenant, String name) {
+        return app.tx.call(s -> {
+            io.roomsync.location.Building b = new io.roomsync.location.Building();
+            b.tenantId = tenant.id;
+            b.name = name;
+            b.timeZone = "Europe/Berlin";
+            b.createdAt = Instant.now();
+            s.persist(b);
+            return b;
+        });
+    }
+
+    public io.roomsync.location.Floor floor(io.roomsync.location.Building building, String name) {
+        return app.tx.call(s -> {
+            io.roomsync.location.Floor f = new io.roomsync.location.Floor();
+            f.tenantId = building.tenantId;
+            f.buildingId = building.id;
+            f.name = name;
+            s.persist(f);
+            return f;
+        });
+    }
+
+    /** An active room in the tenant's default "Rooms" module (created with the default modules if missing). */
+    public io.roomsync.location.Reservable room(io.roomsync.location.Building building, io.roomsync.location.Floor floor, String name, int capacity) {
+        return app.tx.call(s -> {
+            app.locations.createDefaultModules(s, building.tenantId);
+            io.roomsync.location.ReservableModule module = s.createSelectionQuery(
+                    "from ReservableModule where tenantId = :t and name = 'Rooms'", io.roomsync.location.ReservableModule.class)
+                    .setParameter("t", building.tenantId).getSingleResult();
+            io.roomsync.location.Reservable r = new io.roomsync.location.Reservable();
+            r.tenantId = building.tenantId;
+            r.buildingId = building.id;
+            r.floorId = floor == null ? null : floor.id;
+            r.moduleId = module.id;
+            r.kind = io.roomsync.location.ReservableKind.ROOM;
+            r.name = name;
+            r.capacity = capacity;
+            r.createdAt = Instant.now();
+            s.persist(r);
+            return r;
+        });
+    }
+
     // --- reservations: buildings, modules, rooms and reservations as the reservation tests need them --------
     // (written straight to the database; the admin pages of location/ are not involved)
 

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Benchmarks for docs/PERFORMANCE.md. Prints figures; asserts nothing.
+#   bash src/test/bench/run.sh            all benchmarks
+#   bash src/test/bench/run.sh startup    one of: startup, find, booking
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+mvn -q -DskipTests package
+mvn -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" io.roomsync.bench.Benchmarks "$@"
