@@ -5,7 +5,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.format.TextStyle;
 import java.util.Locale;
 
 /** How reservation times read to people: always in a named zone, never a bare UTC value. */
@@ -34,10 +33,6 @@ public final class Times {
         ZonedDateTime noon = day.atTime(12, 0).atZone(zone);
         String shortName = DateTimeFormatter.ofPattern("zzz", Locale.ENGLISH).format(noon);
         return shortName.equals(zone.getId()) ? zone.getId() : zone.getId() + " (" + shortName + ")";
-    }
-
-    public static String zoneName(ZoneId zone) {
-        return zone.getDisplayName(TextStyle.FULL, Locale.ENGLISH);
     }
 
     /** For audit lines: unambiguous, with the zone. */
