@@ -15,7 +15,14 @@ import io.roomsync.location.Floor;
 import io.roomsync.location.Reservable;
 import io.roomsync.location.ReservableModule;
 import io.roomsync.reservation.Attendee;
+import io.roomsync.reservation.AvailabilityService;
+import io.roomsync.reservation.BookingRules;
 import io.roomsync.reservation.Reservation;
+import io.roomsync.reservation.ReservationApi;
+import io.roomsync.reservation.ReservationPages;
+import io.roomsync.reservation.ReservationPolicy;
+import io.roomsync.reservation.ReservationService;
+import io.roomsync.reservation.ScheduleService;
 import io.roomsync.tenant.ApiToken;
 import io.roomsync.tenant.ApiTokenService;
 import io.roomsync.tenant.CurrentUser;
@@ -83,6 +90,10 @@ public final class App implements AutoCloseable {
     public final io.roomsync.location.RoomCsvImport roomImport;
 
     // --- services: reservations (reservation/) -------------------------------------------------------------
+    public final ReservationPolicy reservationPolicy;
+    public final ReservationService reservations;
+    public final AvailabilityService availability;
+    public final ScheduleService schedule;
 
     // --- services: demo ------------------------------------------------------------------------------------
     public final io.roomsync.demo.DemoSeeder demoSeeder;
@@ -114,6 +125,11 @@ public final class App implements AutoCloseable {
         if (!settings.demo()) operatorSetup.announceIfNeeded(settings.baseUrl());
 
         // --- build: reservations (reservation/) ------------------------------------------------------------
+        BookingRules bookingRules = new BookingRules(clock);
+        this.reservationPolicy = new ReservationPolicy();
+        this.reservations = new ReservationService(tx, bookingRules, reservationPolicy, audit);
+        this.availability = new AvailabilityService(tx, bookingRules);
+        this.schedule = new ScheduleService(tx, bookingRules, reservationPolicy);
 
         // --- build: demo -----------------------------------------------------------------------------------
         this.demoSeeder = new io.roomsync.demo.DemoSeeder(tx, clock, audit);
@@ -195,6 +211,15 @@ public final class App implements AutoCloseable {
         r.post("/admin/modules/{id}/delete", modulePages::delete, Role.TENANT_ADMIN);
 
         // --- reservations and portal pages (reservation/) --------------------------------------------------
+        ReservationPages reservationPages = new ReservationPages(reservations, availability, schedule, pages, clock);
+        r.get("/find", reservationPages::find, Role.EMPLOYEE);
+        r.get("/reservations/new", reservationPages::newForm, Role.EMPLOYEE);
+        r.get("/reservations", reservationPages::mine, Role.EMPLOYEE);
+        r.post("/reservations", reservationPages::create, Role.EMPLOYEE);
+        r.get("/reservations/{id}", reservationPages::details, Role.EMPLOYEE);
+        r.post("/reservations/{id}", reservationPages::update, Role.EMPLOYEE);
+        r.post("/reservations/{id}/cancel", reservationPages::cancel, Role.EMPLOYEE);
+        r.get("/schedule", reservationPages::schedule, Role.EMPLOYEE);
 
         // --- REST API v1: tenants, users, properties ------------------------------------------------------------
         UserApi userApi = new UserApi(users, tx);
@@ -277,6 +302,13 @@ public final class App implements AutoCloseable {
                 .status(204), locationApi::deleteReservable, Role.TENANT_ADMIN);
 
         // --- REST API v1: reservations -------------------------------------------------------------------------
+        ReservationApi reservationApi = new ReservationApi(reservations, availability, clock);
+        r.apiGet("/api/v1/availability", ReservationApi.AVAILABILITY, reservationApi::availability, Role.EMPLOYEE);
+        r.apiGet("/api/v1/reservations", ReservationApi.LIST, reservationApi::list, Role.EMPLOYEE);
+        r.apiPost("/api/v1/reservations", ReservationApi.CREATE, reservationApi::create, Role.EMPLOYEE);
+        r.apiGet("/api/v1/reservations/{id}", ReservationApi.GET, reservationApi::get, Role.EMPLOYEE);
+        r.apiPut("/api/v1/reservations/{id}", ReservationApi.UPDATE, reservationApi::update, Role.EMPLOYEE);
+        r.apiPost("/api/v1/reservations/{id}/cancel", ReservationApi.CANCEL, reservationApi::cancel, Role.EMPLOYEE);
 
     }
 

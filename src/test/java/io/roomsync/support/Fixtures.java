@@ -112,4 +112,105 @@ public final class Fixtures {
             return r;
         });
     }
+
+    // --- reservations: buildings, modules, rooms and reservations as the reservation tests need them --------
+    // (written straight to the database; the admin pages of location/ are not involved)
+
+    public io.roomsync.location.Building building(Tenant tenant, String name, String timeZone) {
+        return app.tx.call(s -> {
+            io.roomsync.location.Building b = new io.roomsync.location.Building();
+            b.tenantId = tenant.id;
+            b.name = name;
+            b.timeZone = timeZone;
+            b.createdAt = Instant.now();
+            s.persist(b);
+            return b;
+        });
+    }
+
+    /** A module for rooms with the given limits. */
+    public io.roomsync.location.ReservableModule module(Tenant tenant, String name, int maxDurationMinutes, int bookingWindowDays) {
+        return app.tx.call(s -> {
+            io.roomsync.location.ReservableModule m = new io.roomsync.location.ReservableModule();
+            m.tenantId = tenant.id;
+            m.name = name;
+            m.kind = io.roomsync.location.ReservableKind.ROOM;
+            m.maxDurationMinutes = maxDurationMinutes;
+            m.bookingWindowDays = bookingWindowDays;
+            s.persist(m);
+            return m;
+        });
+    }
+
+    public io.roomsync.location.Floor floor(io.roomsync.location.Building building, String name, int level) {
+        return app.tx.call(s -> {
+            io.roomsync.location.Floor f = new io.roomsync.location.Floor();
+            f.tenantId = building.tenantId;
+            f.buildingId = building.id;
+            f.name = name;
+            f.levelNumber = level;
+            s.persist(f);
+            return f;
+        });
+    }
+
+    /** A room (of the module's kind) with comma-separated equipment tags, e.g. "display,video". */
+    public io.roomsync.location.Reservable room(io.roomsync.location.Building building, io.roomsync.location.ReservableModule module,
+                                                String name, int capacity, String equipment) {
+        return room(building, null, module, name, capacity, equipment);
+    }
+
+    public io.roomsync.location.Reservable room(io.roomsync.location.Building building, io.roomsync.location.Floor floor,
+                                                io.roomsync.location.ReservableModule module, String name, int capacity, String equipment) {
+        return app.tx.call(s -> {
+            io.roomsync.location.Reservable r = new io.roomsync.location.Reservable();
+            r.tenantId = building.tenantId;
+            r.buildingId = building.id;
+            r.floorId = floor == null ? null : floor.id;
+            r.moduleId = module.id;
+            r.kind = module.kind;
+            r.name = name;
+            r.capacity = capacity;
+            r.setEquipmentTags(java.util.Arrays.asList(equipment.split(",")));
+            r.active = true;
+            r.createdAt = Instant.now();
+            s.persist(r);
+            return r;
+        });
+    }
+
+    /**
+     * A reservation written directly (as sync or history would leave it), bypassing the booking rules: for
+     * reservations in the past or created in Outlook.
+     */
+    public io.roomsync.reservation.Reservation reservation(io.roomsync.location.Reservable room, User requestedFor,
+                                                           Instant start, Instant end, io.roomsync.reservation.Source source) {
+        return app.tx.call(s -> {
+            io.roomsync.location.Building b = s.find(io.roomsync.location.Building.class, room.buildingId);
+            io.roomsync.reservation.Reservation r = new io.roomsync.reservation.Reservation();
+            r.tenantId = room.tenantId;
+            r.reservableId = room.id;
+            r.requestedById = requestedFor.id;
+            r.requestedForId = requestedFor.id;
+            r.subject = "Fixture meeting";
+            r.startAt = start;
+            r.endAt = end;
+            r.timeZone = b.timeZone;
+            r.state = io.roomsync.reservation.ReservationState.CONFIRMED;
+            r.createdSource = source;
+            r.createdSubSource = source.subSource;
+            r.updatedSource = source;
+            r.updatedSubSource = source.subSource;
+            r.createdAt = Instant.now();
+            r.updatedAt = r.createdAt;
+            s.persist(r);
+            return r;
+        });
+    }
+
+    /** The user as the services see a signed-in caller. */
+    public io.roomsync.tenant.CurrentUser signedIn(User user) {
+        return new io.roomsync.tenant.CurrentUser(user.id, user.tenantId, user.email, user.displayName, user.timeZone,
+                Set.copyOf(user.roles), "test-csrf", false);
+    }
 }
