@@ -212,8 +212,8 @@ public final class App implements AutoCloseable {
             Settings settings = Settings.load(System.getenv(), argList);
             String rotate = argList.stream().filter(a -> a.startsWith("--rotate-master-key=")).findFirst().orElse(null);
             if (rotate != null) {
-                System.exit(io.roomsync.calendar.SecretRotation.command(settings, ENTITIES,
-                        rotate.substring("--rotate-master-key=".length()), System.out, System.err));
+                System.exit(io.roomsync.calendar.SecretRotation.command(settings, rotate.substring("--rotate-master-key=".length()),
+                        System.out, System.err));
             }
             app = new App(settings, Clock.systemUTC());
         } catch (InvalidSettingException e) {

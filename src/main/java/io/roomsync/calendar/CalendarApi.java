@@ -67,7 +67,7 @@ public final class CalendarApi {
                                     String certificatePem, String redirectUri, Boolean tenantDefault) {
         @Override
         public String toString() {
-            return "ConnectionRequest[name=" + name + ", kind=" + kind + ", clientId=" + clientId + ", secrets=****]";
+            return "ConnectionRequest[name=" + name + ", kind=" + kind + ", secrets=****]";
         }
     }
 

@@ -113,6 +113,14 @@ public final class Certificates {
         try {
             key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
         } catch (GeneralSecurityException e) {
+            for (String other : new String[] {"EC", "Ed25519", "DSA"}) {
+                try {
+                    KeyFactory.getInstance(other).generatePrivate(new PKCS8EncodedKeySpec(der));
+                    throw new InvalidCertificate("Microsoft Entra ID needs an RSA certificate; this key is " + other + ".");
+                } catch (GeneralSecurityException notThisOne) {
+                    // keep looking
+                }
+            }
             throw new InvalidCertificate("The private key cannot be read. Microsoft Entra ID needs an RSA key in PKCS#8 or PKCS#1 PEM.");
         }
         return matched(key, certs);

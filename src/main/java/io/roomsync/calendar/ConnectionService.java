@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.hibernate.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Connections: the Entra app registrations (client id + secret or certificate) providers sign in with. Secrets
@@ -23,6 +25,7 @@ import org.hibernate.Session;
  * other read sees ciphertext at most, and pages and the API show only that a secret is stored and since when.
  */
 public final class ConnectionService {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionService.class);
     static final int MAX_SECRET = 1000;
     static final int MAX_PKCS12_BYTES = 64 * 1024;
     static final int MAX_PEM_CHARS = 100_000;
@@ -36,8 +39,8 @@ public final class ConnectionService {
                                   String certificatePem, String redirectUri, Boolean tenantDefault) {
         @Override
         public String toString() {
-            return "ConnectionInput[name=" + name + ", kind=" + kind + ", clientId=" + clientId + ", credentialType="
-                    + credentialType + ", secrets=****]";
+            // Only what identifies the request: unvalidated fields may hold a secret pasted into the wrong box.
+            return "ConnectionInput[name=" + name + ", kind=" + kind + ", credentialType=" + credentialType + ", secrets=****]";
         }
     }
 
@@ -170,7 +173,8 @@ public final class ConnectionService {
 
     public Connection create(CurrentUser actor, String source, ConnectionInput in) {
         long tenantId = actor.tenant();
-        return guarded(() -> tx.call(s -> {
+        log.debug("Creating a connection in tenant {}: {}", tenantId, in);
+        Connection created = guarded(() -> tx.call(s -> {
             Connection c = new Connection();
             c.tenantId = tenantId;
             c.createdAt = clock.instant();
@@ -178,16 +182,21 @@ public final class ConnectionService {
             audit.record(s, actor, source, null, "Connection", c.id, "create", changes);
             return c;
         }));
+        log.info("{} created by {} in tenant {}", created, actor.email(), tenantId);
+        return created;
     }
 
     public Connection update(CurrentUser actor, String source, long id, ConnectionInput in) {
         long tenantId = actor.tenant();
-        return guarded(() -> tx.call(s -> {
+        log.debug("Updating connection {} in tenant {}: {}", id, tenantId, in);
+        Connection updated = guarded(() -> tx.call(s -> {
             Connection c = require(s, tenantId, id);
             AuditLog.Changes changes = apply(s, actor, source, c, in, false);
             if (!changes.isEmpty()) audit.record(s, actor, source, null, "Connection", c.id, "update", changes);
             return c;
         }));
+        log.info("{} updated by {}", updated, actor.email());
+        return updated;
     }
 
     /** Refused (409) while a provider names this connection or an active provider needs it as the tenant default. */
@@ -209,6 +218,7 @@ public final class ConnectionService {
                     .field("name", c.name, null).field("kind", c.kind, null).field("clientId", c.clientId, null)
                     .secret(c.credentialType == CredentialType.SECRET ? "clientSecret" : "certificate", c.secretStored()));
             s.remove(c);
+            log.info("{} deleted by {}", c, actor.email());
         });
     }
 

@@ -19,12 +19,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.hibernate.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Calendar providers of a tenant: validation, audit, the connections each one effectively uses (its own or the
  * tenant default), and what an active provider lacks for the tenant's integration mode. No HTTP, no Graph calls.
  */
 public final class ProviderService {
+    private static final Logger log = LoggerFactory.getLogger(ProviderService.class);
     /** Longest past-sync window, as in the original product. */
     public static final int MAX_SYNC_DAYS = 1825;
     static final int MAX_CA_PEM_CHARS = 100_000;
@@ -210,7 +213,8 @@ public final class ProviderService {
 
     public CalendarProvider create(CurrentUser actor, String source, ProviderInput in) {
         long tenantId = actor.tenant();
-        return ConnectionService.guarded(() -> tx.call(s -> {
+        log.debug("Creating a calendar provider in tenant {}: {}", tenantId, in);
+        CalendarProvider created = ConnectionService.guarded(() -> tx.call(s -> {
             CalendarProvider p = new CalendarProvider();
             p.tenantId = tenantId;
             p.createdAt = clock.instant();
@@ -220,17 +224,22 @@ public final class ProviderService {
             audit.record(s, actor, source, null, "CalendarProvider", p.id, "create", changes);
             return p;
         }));
+        log.info("{} created by {}", created, actor.email());
+        return created;
     }
 
     public CalendarProvider update(CurrentUser actor, String source, long id, ProviderInput in) {
         long tenantId = actor.tenant();
-        return ConnectionService.guarded(() -> tx.call(s -> {
+        log.debug("Updating calendar provider {} in tenant {}: {}", id, tenantId, in);
+        CalendarProvider updated = ConnectionService.guarded(() -> tx.call(s -> {
             CalendarProvider p = require(s, tenantId, id);
             AuditLog.Changes changes = apply(s, p, in, false);
             s.flush();
             if (!changes.isEmpty()) audit.record(s, actor, source, null, "CalendarProvider", p.id, "update", changes);
             return p;
         }));
+        log.info("{} updated by {}", updated, actor.email());
+        return updated;
     }
 
     /** The field errors the input would get, without saving anything (for forms with fields that did not parse). */
@@ -265,6 +274,7 @@ public final class ProviderService {
                     .field("name", p.name, null).field("cloud", p.cloud, null).field("entraTenantId", p.entraTenantId, null)
                     .secret("proxyPassword", p.proxyPasswordEnc != null));
             s.remove(p);
+            log.info("{} deleted by {}", p, actor.email());
         });
     }
 

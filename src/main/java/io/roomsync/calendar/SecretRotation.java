@@ -27,6 +27,7 @@ import org.hibernate.Session;
  * be opened stops the rotation before anything is written, naming its record (never its value).
  */
 public final class SecretRotation {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SecretRotation.class);
     /** A column holding SecretBox ciphertext. Every table that stores secrets lists its columns here. */
     public record SecretColumn(String table, String column, String record, String meaning) {}
 
@@ -89,7 +90,7 @@ public final class SecretRotation {
      * The command line: opens the database with the current key, rotates, and, when the key came from the key file,
      * replaces the file (0600) after the commit. Returns the process exit code.
      */
-    public static int command(Settings settings, List<Class<?>> entities, String newKeyBase64, PrintStream out, PrintStream err) {
+    public static int command(Settings settings, String newKeyBase64, PrintStream out, PrintStream err) {
         byte[] newKey;
         try {
             newKey = MasterKey.decode(newKeyBase64);
@@ -103,12 +104,15 @@ public final class SecretRotation {
             return 2;
         }
         int count;
-        try (Database db = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), 2, entities)) {
+        // Plain JDBC does the work; the session factory only needs to exist (and Flyway to bring the schema up to date).
+        try (Database db = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), 2,
+                List.of(Connection.class, CalendarProvider.class))) {
             count = rotate(new Tx(db.sessionFactory()), new SecretBox(currentKey), new SecretBox(newKey));
         } catch (RotationFailed e) {
             err.println("Master key not rotated: " + e.getMessage() + " Nothing was changed.");
             return 1;
         }
+        log.info("Re-encrypted {} stored secrets under a new master key", count);
         String encoded = Base64.getEncoder().encodeToString(newKey);
         if (settings.masterKey() != null) {
             out.println("Re-encrypted " + count + " secrets; now set ROOMSYNC_MASTER_KEY (or master.key in the config file) to the new key before starting Roomsync.");
