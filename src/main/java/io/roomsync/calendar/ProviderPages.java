@@ -29,9 +29,10 @@ public final class ProviderPages {
     static final String[] FIELDS = {"name", "description", "active", "processor", "cloud", "customAuthorityHost", "customGraphBaseUrl",
             "entraTenantId", "systemConnectionId", "delegatedConnectionId", "delegatedUserEmail", "removeTrustedCa", "proxyHost",
             "proxyPort", "proxyUser", "syncPastReservations", "syncStart", "syncEnd"};
-    static final Set<String> SHOWN = Set.of(FIELDS[0], FIELDS[1], FIELDS[2], FIELDS[3], FIELDS[4], FIELDS[5], FIELDS[6], FIELDS[7],
-            FIELDS[8], FIELDS[9], FIELDS[10], "trustedCaPem", FIELDS[12], FIELDS[13], FIELDS[14], "proxyPassword", FIELDS[15],
-            FIELDS[16], FIELDS[17]);
+    /** Fields the form shows an error next to; other errors go into the alert above it. */
+    static final Set<String> SHOWN = Set.of("name", "description", "processor", "cloud", "customAuthorityHost", "customGraphBaseUrl",
+            "entraTenantId", "systemConnectionId", "delegatedConnectionId", "delegatedUserEmail", "trustedCaPem", "proxyHost",
+            "proxyPort", "proxyUser", "proxyPassword", "syncStart", "syncEnd");
 
     public record Option(String value, String label) {}
 
@@ -262,10 +263,9 @@ public final class ProviderPages {
         } else {
             mode = providers.mode(tenantId).label();
         }
-        Set<String> shown = SHOWN;
         pages.render(ctx, "calendar/provider.jte", new ProviderPage(pages.layout(ctx, heading, "admin-providers"), id, heading, form,
                 user.has(Role.TENANT_ADMIN), clouds, processors, system, delegated, certs, proxyStatus, mode, hints,
-                form.otherErrors(shown), error));
+                form.otherErrors(SHOWN), error));
     }
 
     private static List<Option> connectionOptions(List<Connection> all, ConnectionKind kind) {

@@ -185,6 +185,22 @@ public final class ProviderService {
         if (!problems.isEmpty()) throw new ValidationException(problems);
     }
 
+    /**
+     * What the tenant's active providers would lack in the given mode, one line per problem ("Provider 'X': ..."),
+     * so a mode change can be refused or warned about before it is saved. Empty = every active provider is ready.
+     */
+    public List<String> problemsForMode(long tenantId, String mode) {
+        IntegrationMode m = IntegrationMode.parse(mode);
+        return tx.call(s -> {
+            List<String> out = new ArrayList<>();
+            for (CalendarProvider p : s.createSelectionQuery("from CalendarProvider where tenantId = :t and active = true order by nameLower",
+                    CalendarProvider.class).setParameter("t", tenantId).getResultList()) {
+                problems(s, p, m).values().forEach(msg -> out.add("Provider '" + p.name + "': " + msg));
+            }
+            return out;
+        });
+    }
+
     // ------------------------------------------------------------------------------------- for the Graph layer
 
     /** The provider's endpoints, trust, proxy and opened credentials, for the Graph client only. */

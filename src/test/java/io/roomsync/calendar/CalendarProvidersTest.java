@@ -227,6 +227,9 @@ class CalendarProvidersTest {
                 {"name":"Main","entraTenantId":"defaults.onmicrosoft.com"}"""));
         long providerId = provider.get("id").asLong();
         assertTrue(provider.get("systemConnectionId").isNull());
+        List<String> strict = app.app.providers.problemsForMode(t.id, "Strict");
+        assertEquals(2, strict.size(), strict.toString());
+        assertTrue(strict.get(0).startsWith("Provider 'Main': The Strict integration mode needs a delegated connection"));
         assertEquals(first.get("id").asLong(), provider.get("effectiveSystemConnectionId").asLong());
         ProviderService.GraphSettings settings = app.app.providers.graphSettings(t.id, providerId);
         assertEquals(firstSecret, settings.system().clientSecret());
@@ -309,6 +312,7 @@ class CalendarProvidersTest {
         app.app.providers.validateForMode(t.id, id, "Normal");
         ValidationException strict = assertThrows(ValidationException.class, () -> app.app.providers.validateForMode(t.id, id, "Strict"));
         assertEquals(java.util.Set.of("delegatedConnectionId", "delegatedUserEmail"), strict.fieldErrors().keySet());
+        assertEquals(List.of(), app.app.providers.problemsForMode(t.id, "Strict"), "only active providers hold a mode change back");
 
         app.app.tx.run(s -> {
             TenantProperty p = new TenantProperty();
@@ -331,6 +335,9 @@ class CalendarProvidersTest {
         assertEquals("rooms-delegate@modes.test", active.get("delegatedUserEmail").asText());
         assertEquals(0, active.get("problems").size());
         assertEquals("Personal", active.get("integrationMode").asText());
+        assertEquals(List.of(), app.app.providers.problemsForMode(t.id, "Strict"));
+        assertEquals(List.of(), app.app.providers.problemsForMode(t.id, "normal"));
+        assertThrows(IllegalArgumentException.class, () -> app.app.providers.problemsForMode(t.id, "Relaxed"));
     }
 
     // ------------------------------------------------------------------------------------------- secrets
