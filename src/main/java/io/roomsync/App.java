@@ -66,7 +66,8 @@ public final class App implements AutoCloseable {
             Tenant.class, TenantProperty.class, User.class, UserSession.class, LoginThrottle.class, OneTimeToken.class,
             ApiToken.class, AuditEntry.class,
             Building.class, Floor.class, ReservableModule.class, Reservable.class,
-            Reservation.class, Attendee.class);
+            Reservation.class, Attendee.class,
+            io.roomsync.calendar.Connection.class, io.roomsync.calendar.CalendarProvider.class);
 
     public final Settings settings;
     public final Clock clock;
@@ -97,6 +98,13 @@ public final class App implements AutoCloseable {
 
     // --- services: demo ------------------------------------------------------------------------------------
     public final io.roomsync.demo.DemoSeeder demoSeeder;
+
+    // --- services: calendar providers -------------------------------------------------------------------------
+    public final io.roomsync.calendar.ConnectionService connections;
+    public final io.roomsync.calendar.ProviderService providers;
+    private final io.roomsync.calendar.ProviderPages providerPages;
+    private final io.roomsync.calendar.ConnectionPages connectionPages;
+    private final io.roomsync.calendar.CalendarApi calendarApi;
 
     private final List<SignInPages.DemoAccount> demoAccounts = new ArrayList<>();
     private Javalin web;
@@ -137,6 +145,13 @@ public final class App implements AutoCloseable {
             demoSeeder.seedIfMissing();
             demoAccounts.addAll(io.roomsync.demo.DemoSeeder.accounts());
         }
+
+        // --- build: calendar providers ---------------------------------------------------------------------
+        this.connections = new io.roomsync.calendar.ConnectionService(tx, audit, secrets, clock);
+        this.providers = new io.roomsync.calendar.ProviderService(tx, audit, secrets, connections, clock);
+        this.providerPages = new io.roomsync.calendar.ProviderPages(pages, providers, connections, clock);
+        this.connectionPages = new io.roomsync.calendar.ConnectionPages(pages, connections, clock);
+        this.calendarApi = new io.roomsync.calendar.CalendarApi(providers, connections);
     }
 
     /** Starts serving HTTP; returns the port actually bound. */
@@ -310,6 +325,46 @@ public final class App implements AutoCloseable {
         r.apiPut("/api/v1/reservations/{id}", ReservationApi.UPDATE, reservationApi::update, Role.EMPLOYEE);
         r.apiPost("/api/v1/reservations/{id}/cancel", ReservationApi.CANCEL, reservationApi::cancel, Role.EMPLOYEE);
 
+        // --- calendar providers (calendar/) ----------------------------------------------------------------
+        // Sync admins see providers and connections; only tenant admins change them.
+        r.get("/admin/providers", providerPages::list, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.get("/admin/providers/new", providerPages::newForm, Role.TENANT_ADMIN);
+        r.post("/admin/providers", providerPages::create, Role.TENANT_ADMIN);
+        r.get("/admin/providers/{id}", providerPages::show, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.post("/admin/providers/{id}", providerPages::update, Role.TENANT_ADMIN);
+        r.post("/admin/providers/{id}/delete", providerPages::delete, Role.TENANT_ADMIN);
+        r.get("/admin/connections", connectionPages::list, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.get("/admin/connections/new", connectionPages::newForm, Role.TENANT_ADMIN);
+        r.post("/admin/connections", connectionPages::create, Role.TENANT_ADMIN);
+        r.get("/admin/connections/{id}", connectionPages::show, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.post("/admin/connections/{id}", connectionPages::update, Role.TENANT_ADMIN);
+        r.post("/admin/connections/{id}/delete", connectionPages::delete, Role.TENANT_ADMIN);
+
+        String providersTag = "Calendar providers";
+        r.apiGet("/api/v1/providers", OpenApi.Operation.of(providersTag, "List the tenant's calendar providers")
+                .returnsList(io.roomsync.calendar.CalendarApi.ProviderResponse.class), calendarApi::listProviders, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiPost("/api/v1/providers", OpenApi.Operation.of(providersTag, "Add a calendar provider (proxyPassword is write-only)")
+                .accepts(io.roomsync.calendar.CalendarApi.ProviderRequest.class).returns(io.roomsync.calendar.CalendarApi.ProviderResponse.class)
+                .status(201), calendarApi::createProvider, Role.TENANT_ADMIN);
+        r.apiGet("/api/v1/providers/{id}", OpenApi.Operation.of(providersTag, "One calendar provider")
+                .returns(io.roomsync.calendar.CalendarApi.ProviderResponse.class), calendarApi::getProvider, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiPut("/api/v1/providers/{id}", OpenApi.Operation.of(providersTag, "Change a calendar provider (omitted proxyPassword keeps the stored one)")
+                .accepts(io.roomsync.calendar.CalendarApi.ProviderRequest.class).returns(io.roomsync.calendar.CalendarApi.ProviderResponse.class),
+                calendarApi::updateProvider, Role.TENANT_ADMIN);
+        r.apiDelete("/api/v1/providers/{id}", OpenApi.Operation.of(providersTag, "Delete a calendar provider").status(204),
+                calendarApi::deleteProvider, Role.TENANT_ADMIN);
+        r.apiGet("/api/v1/connections", OpenApi.Operation.of(providersTag, "List connections (credentials are never returned)")
+                .returnsList(io.roomsync.calendar.CalendarApi.ConnectionResponse.class), calendarApi::listConnections, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiPost("/api/v1/connections", OpenApi.Operation.of(providersTag, "Add a connection (client secret or certificate, write-only)")
+                .accepts(io.roomsync.calendar.CalendarApi.ConnectionRequest.class).returns(io.roomsync.calendar.CalendarApi.ConnectionResponse.class)
+                .status(201), calendarApi::createConnection, Role.TENANT_ADMIN);
+        r.apiGet("/api/v1/connections/{id}", OpenApi.Operation.of(providersTag, "One connection (credentials are never returned)")
+                .returns(io.roomsync.calendar.CalendarApi.ConnectionResponse.class), calendarApi::getConnection, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiPut("/api/v1/connections/{id}", OpenApi.Operation.of(providersTag, "Change a connection (omitted secrets keep the stored ones)")
+                .accepts(io.roomsync.calendar.CalendarApi.ConnectionRequest.class).returns(io.roomsync.calendar.CalendarApi.ConnectionResponse.class),
+                calendarApi::updateConnection, Role.TENANT_ADMIN);
+        r.apiDelete("/api/v1/connections/{id}", OpenApi.Operation.of(providersTag, "Delete a connection no provider uses").status(204),
+                calendarApi::deleteConnection, Role.TENANT_ADMIN);
     }
 
     public int port() {
@@ -342,7 +397,7 @@ public final class App implements AutoCloseable {
             return;
         }
         for (String arg : argList) {
-            if (!(arg.equals("--demo") || arg.startsWith("--config="))) {
+            if (!(arg.equals("--demo") || arg.startsWith("--config=") || arg.startsWith("--rotate-master-key="))) {
                 System.err.println("Unknown option " + arg + " (see --help)");
                 System.exit(2);
             }
@@ -351,6 +406,11 @@ public final class App implements AutoCloseable {
         Settings settings = null;
         try {
             settings = Settings.load(System.getenv(), argList);
+            String rotate = argList.stream().filter(a -> a.startsWith("--rotate-master-key=")).findFirst().orElse(null);
+            if (rotate != null) {
+                System.exit(io.roomsync.calendar.SecretRotation.command(settings, rotate.substring("--rotate-master-key=".length()),
+                        System.out, System.err));
+            }
             app = new App(settings, Clock.systemUTC());
         } catch (InvalidSettingException e) {
             System.err.println(e.getMessage());

@@ -134,9 +134,11 @@ public record Settings(
         List<String> lines = new ArrayList<>();
         lines.add("Roomsync - workplace reservations with two-way Exchange Online sync");
         lines.add("");
-        lines.add("Usage: java -jar roomsync.jar [--demo] [--config=FILE] [--help]");
+        lines.add("Usage: java -jar roomsync.jar [--demo] [--config=FILE] [--rotate-master-key=NEWKEY] [--help]");
         lines.add("  --demo           seed the demo tenant 'Contoso' and list its accounts on the sign-in page");
         lines.add("  --config=FILE    read settings from a properties file (environment variables win)");
+        lines.add("  --rotate-master-key=NEWKEY  re-encrypt every stored secret under NEWKEY (base64 of 32 random bytes,");
+        lines.add("                   e.g. openssl rand -base64 32) and exit; stop Roomsync first, then use the new key");
         lines.add("");
         lines.add("Settings (environment variable / properties key, default):");
         for (Definition d : DEFINITIONS) {
