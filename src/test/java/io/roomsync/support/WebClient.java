@@ -121,25 +121,7 @@ public final class WebClient {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    // --- locations (location/): file uploads and non-JSON API bodies ----------------------------------------
-
-    /** Posts a multipart form (as a browser's file upload does) with the CSRF token of the last loaded page. */
-    public Response postMultipart(String path, Map<String, String> fields, String fileField, String fileName, byte[] content) {
-        String boundary = "----roomsync" + System.nanoTime();
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        Map<String, String> all = new LinkedHashMap<>();
-        if (csrf != null) all.put("_csrf", csrf);
-        all.putAll(fields);
-        all.forEach((k, v) -> out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n")
-                .getBytes(StandardCharsets.UTF_8)));
-        out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField + "\"; filename=\"" + fileName
-                + "\"\r\nContent-Type: text/csv\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(content);
-        out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())));
-    }
+    // --- non-JSON API bodies (CSV import) -------------------------------------------------------------------
 
     /** An API request with a bearer token and a body of any content type (e.g. text/csv). */
     public Response apiRaw(String method, String path, String token, String contentType, byte[] body) {
