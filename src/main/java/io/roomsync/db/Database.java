@@ -40,6 +40,10 @@ public final class Database implements AutoCloseable {
         hc.setMinimumIdle(Math.min(2, poolSize));
         hc.setPoolName("roomsync");
         hc.setConnectionTimeout(10_000);
+        // Read committed: each statement sees the latest committed rows (so a check made after taking a row lock
+        // sees what the previous lock holder wrote), and InnoDB takes no gap locks, which otherwise deadlock
+        // concurrent bookings of neighbouring rooms. H2 defaults to it.
+        hc.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         switch (kind) {
             case MYSQL -> {
                 hc.addDataSourceProperty("connectionTimeZone", "UTC");
