@@ -68,15 +68,7 @@ public final class SignInService {
             LoginThrottle t = s.find(LoginThrottle.class, accountKey);
             if (t != null) s.remove(t);
             String cookie = Tokens.random(32);
-            UserSession session = new UserSession();
-            session.id = Tokens.sha256(cookie);
-            session.userId = user.id;
-            session.tenantId = user.tenantId;
-            session.csrfToken = Tokens.random(24);
-            session.createdAt = now;
-            session.lastSeenAt = now;
-            session.expiresAt = now.plus(SESSION_IDLE);
-            s.persist(session);
+            UserSession session = persistSession(s, user, cookie, now);
             return new Outcome.SignedIn(cookie, toCurrentUser(user, session.csrfToken, false));
         });
     }
@@ -85,17 +77,8 @@ public final class SignInService {
     public String startSession(long userId) {
         Instant now = clock.instant();
         return tx.call(s -> {
-            User user = s.find(User.class, userId);
             String cookie = Tokens.random(32);
-            UserSession session = new UserSession();
-            session.id = Tokens.sha256(cookie);
-            session.userId = user.id;
-            session.tenantId = user.tenantId;
-            session.csrfToken = Tokens.random(24);
-            session.createdAt = now;
-            session.lastSeenAt = now;
-            session.expiresAt = now.plus(SESSION_IDLE);
-            s.persist(session);
+            persistSession(s, s.find(User.class, userId), cookie, now);
             return cookie;
         });
     }
@@ -152,6 +135,20 @@ public final class SignInService {
     public void purgeExpiredSessions() {
         Instant now = clock.instant();
         tx.run(s -> s.createMutationQuery("delete from UserSession where expiresAt < :now").setParameter("now", now).executeUpdate());
+    }
+
+    /** Only the cookie's hash is stored, so the sessions table holds nothing a thief could send. */
+    private static UserSession persistSession(Session s, User user, String cookie, Instant now) {
+        UserSession session = new UserSession();
+        session.id = Tokens.sha256(cookie);
+        session.userId = user.id;
+        session.tenantId = user.tenantId;
+        session.csrfToken = Tokens.random(24);
+        session.createdAt = now;
+        session.lastSeenAt = now;
+        session.expiresAt = now.plus(SESSION_IDLE);
+        s.persist(session);
+        return session;
     }
 
     static CurrentUser toCurrentUser(User user, String csrf, boolean api) {
