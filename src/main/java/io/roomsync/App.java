@@ -72,6 +72,11 @@ public final class App implements AutoCloseable {
     // --- services: demo ------------------------------------------------------------------------------------
     public final io.roomsync.demo.DemoSeeder demoSeeder;
 
+    // --- services: exchange sandbox ------------------------------------------------------------------------
+    /** The built-in Exchange sandbox (demo mode only; null otherwise), with the demo tenant's people and rooms. */
+    public final io.roomsync.sandbox.ExchangeSandbox exchangeSandbox;
+    public final io.roomsync.sandbox.DemoMailboxes sandboxMailboxes;
+
     private final List<SignInPages.DemoAccount> demoAccounts = new ArrayList<>();
     private Javalin web;
 
@@ -98,6 +103,26 @@ public final class App implements AutoCloseable {
         if (settings.demo()) {
             demoSeeder.seedIfMissing();
             demoAccounts.addAll(io.roomsync.demo.DemoSeeder.accounts());
+        }
+
+        // --- build: exchange sandbox -----------------------------------------------------------------------
+        if (settings.demo()) {
+            // The certificate and the sandbox's state live in the data folder, so a restarted demo looks the same.
+            try {
+                this.exchangeSandbox = io.roomsync.sandbox.ExchangeSandbox.startDemo(
+                        settings.dataDir().resolve("exchange-sandbox"), settings.sandboxPort());
+            } catch (java.io.UncheckedIOException e) {
+                database.close();
+                if (!(e.getCause() instanceof java.net.BindException)) throw e;
+                throw new InvalidSettingException("ROOMSYNC_SANDBOX_PORT", "port " + settings.sandboxPort()
+                        + " is in use; choose another (0 = any free port)");
+            }
+            this.sandboxMailboxes = new io.roomsync.sandbox.DemoMailboxes(tx, exchangeSandbox, io.roomsync.demo.DemoSeeder.SLUG);
+            sandboxMailboxes.sync();
+            log.info("Exchange sandbox running at {} (certificate in {})", exchangeSandbox.origin(), exchangeSandbox.dataDir());
+        } else {
+            this.exchangeSandbox = null;
+            this.sandboxMailboxes = null;
         }
     }
 
@@ -214,6 +239,16 @@ public final class App implements AutoCloseable {
 
         // --- REST API v1: reservations -------------------------------------------------------------------------
 
+        // --- exchange sandbox page (sandbox/) --------------------------------------------------------------
+        if (sandboxMailboxes != null) {
+            var sandboxPages = new io.roomsync.sandbox.SandboxPages(sandboxMailboxes, pages, clock);
+            r.get("/sandbox/outlook", sandboxPages::show);
+            r.post("/sandbox/outlook/meetings", sandboxPages::createMeeting);
+            r.post("/sandbox/outlook/meetings/move", sandboxPages::moveMeeting);
+            r.post("/sandbox/outlook/meetings/cancel", sandboxPages::cancelMeeting);
+            r.post("/sandbox/outlook/subscriptions/lifecycle", sandboxPages::sendLifecycleEvent);
+        }
+
     }
 
     public int port() {
@@ -223,6 +258,7 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         if (web != null) web.stop();
+        if (exchangeSandbox != null) exchangeSandbox.close();
         database.close();
     }
 
