@@ -477,7 +477,8 @@ public final class ExchangeSandbox implements AutoCloseable {
             for (SandboxEvent e : state.calendar(m.id).all()) {
                 if (!e.isCancelled && e.overlaps(from, to)) out.add(outlookEvent(e));
             }
-            out.sort(Comparator.comparing(OutlookEvent::start).thenComparing(OutlookEvent::end).thenComparing(OutlookEvent::id));
+            out.sort(Comparator.comparing(OutlookEvent::start).thenComparing(OutlookEvent::end)
+                    .thenComparing(OutlookEvent::subject).thenComparing(OutlookEvent::id));
             return out;
         }
     }
