@@ -97,12 +97,12 @@ public final class SandboxPages {
     private record Viewing(CurrentUser user, SandboxOutlook.Mailbox mailbox, ZoneId zone, LocalDate day) {}
 
     public void show(Context ctx) {
-        Viewing v = viewing(ctx, ctx.queryParam("mailbox"), ctx.queryParam("week"));
+        Viewing v = viewing(ctx, ctx.queryParam("mailbox"), ctx.queryParam("week"), false);
         render(ctx, v, defaultMeetingForm(v), List.of(), null, FormState.empty(), null);
     }
 
     public void createMeeting(Context ctx) {
-        Viewing v = viewing(ctx, ctx.formParam("mailbox"), ctx.formParam("week"));
+        Viewing v = viewing(ctx, ctx.formParam("mailbox"), ctx.formParam("week"), true);
         FormState form = FormState.posted(ctx, "subject", "date", "start", "end", "timeZone", "attendees");
         List<String> rooms = ctx.formParams("rooms");
         try {
@@ -118,7 +118,7 @@ public final class SandboxPages {
     }
 
     public void moveMeeting(Context ctx) {
-        Viewing v = viewing(ctx, ctx.formParam("mailbox"), ctx.formParam("week"));
+        Viewing v = viewing(ctx, ctx.formParam("mailbox"), ctx.formParam("week"), true);
         String eventId = ctx.formParam("eventId");
         FormState form = FormState.posted(ctx, "date", "start", "end", "timeZone");
         try {
@@ -130,13 +130,21 @@ public final class SandboxPages {
         } catch (ValidationException e) {
             ctx.status(400);
             render(ctx, v, defaultMeetingForm(v), List.of(), eventId, form.withErrors(e.fieldErrors()), null);
+        } catch (NotFoundException e) {
+            gone(ctx, v);
         }
     }
 
     public void cancelMeeting(Context ctx) {
-        Viewing v = viewing(ctx, ctx.formParam("mailbox"), ctx.formParam("week"));
+        Viewing v = viewing(ctx, ctx.formParam("mailbox"), ctx.formParam("week"), true);
         String eventId = ctx.formParam("eventId");
-        ExchangeSandbox.OutlookEvent event = outlook.event(v.mailbox(), eventId);
+        ExchangeSandbox.OutlookEvent event;
+        try {
+            event = outlook.event(v.mailbox(), eventId);
+        } catch (NotFoundException e) {
+            gone(ctx, v);
+            return;
+        }
         try {
             boolean cancelled = outlook.cancelMeeting(v.mailbox(), eventId);
             pages.redirectWithFlash(ctx, url(v.mailbox(), v.day().toString()), cancelled
@@ -149,7 +157,7 @@ public final class SandboxPages {
     }
 
     public void sendLifecycleEvent(Context ctx) {
-        Viewing v = viewing(ctx, ctx.formParam("mailbox"), ctx.formParam("week"));
+        Viewing v = viewing(ctx, ctx.formParam("mailbox"), ctx.formParam("week"), true);
         String subscriptionId = ctx.formParam("subscriptionId");
         String lifecycleEvent = ctx.formParam("lifecycleEvent");
         try {
@@ -157,19 +165,30 @@ public final class SandboxPages {
             pages.redirectWithFlash(ctx, url(v.mailbox(), v.day().toString()) + "#lifecycle",
                     "Sent " + lifecycleEvent + " for subscription " + subscriptionId + "."
                             + ("subscriptionRemoved".equals(lifecycleEvent) ? " The subscription is gone." : ""));
+        } catch (NotFoundException e) {
+            pages.redirectWithFlash(ctx, url(v.mailbox(), v.day().toString()) + "#lifecycle",
+                    "That subscription no longer exists (deleted or expired); nothing was sent.");
         } catch (ValidationException e) {
             ctx.status(400);
             render(ctx, v, defaultMeetingForm(v), List.of(), null, FormState.empty(), String.join(" ", e.fieldErrors().values()));
         }
     }
 
+    /** A meeting changed meanwhile elsewhere (another tab, the organizer): say so rather than fail. */
+    private void gone(Context ctx, Viewing v) {
+        pages.redirectWithFlash(ctx, url(v.mailbox(), v.day().toString()),
+                "That meeting is no longer in " + v.mailbox().displayName() + "'s calendar; nothing was changed.");
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
-    private Viewing viewing(Context ctx, String mailboxParam, String weekParam) {
+    /** A change names its mailbox exactly (else 404); a page view of an unknown mailbox opens the person's own. */
+    private Viewing viewing(Context ctx, String mailboxParam, String weekParam, boolean exact) {
         CurrentUser user = Web.user(ctx);
         // Rooms an admin added since start-up become mailboxes now.
         DemoMailboxes.Snapshot data = directory.sync();
         if (user.tenantId() == null || !user.tenantId().equals(data.tenantId())) throw new NotFoundException("Page");
+        if (exact && outlook.mailbox(mailboxParam).isEmpty()) throw new NotFoundException("Mailbox");
         SandboxOutlook.Mailbox mailbox = outlook.mailbox(mailboxParam)
                 .or(() -> outlook.mailbox(user.email()))
                 .or(() -> outlook.mailboxes().stream().findFirst())

@@ -176,6 +176,13 @@ class SandboxPagesTest {
         assertNull(eventHtml(week, "Design review"), "a cancelled meeting leaves the calendar");
         assertTrue(sandbox.calendar(ATLAS, day(1).atStartOfDay(SEATTLE).toInstant(), day(2).atStartOfDay(SEATTLE).toInstant()).isEmpty(),
                 "the room's copy goes too");
+
+        WebClient.Response twice = alex.post("/sandbox/outlook/meetings/cancel", Map.of("mailbox", ALEX, "eventId", id, "week", day(1).toString()));
+        assertEquals(303, twice.status(), "cancelling again (a second tab) is not an error page");
+        String flash = alex.get(twice.header("Location")).body().replace("&#39;", "'");
+        assertTrue(flash.contains("That meeting is no longer in Alex Wilber's calendar"), flash);
+        assertEquals(404, alex.post("/sandbox/outlook/meetings", meeting("nobody@contoso.example", "Ghost", day(1), "10:00", "11:00")).status(),
+                "a change for a mailbox that does not exist goes nowhere");
     }
 
     @Test
@@ -216,13 +223,12 @@ class SandboxPagesTest {
         form.put("timeZone", "Mars/Olympus_Mons");
         WebClient.Response r = alex.post("/sandbox/outlook/meetings", form);
         assertEquals(400, r.status());
-        String html = r.body();
+        String html = r.body().replace("&#39;", "'");
         assertTrue(html.contains("Enter a subject."), html);
         assertTrue(html.contains("The end must be after the start."));
         assertTrue(html.contains("Choose a time zone from the list."));
-        assertTrue(html.contains("&#39;room-nowhere@contoso.example&#39; is not a room mailbox of this directory.")
-                || html.contains("'room-nowhere@contoso.example' is not a room mailbox of this directory."), html);
-        assertTrue(html.contains("&#39;not-an-address&#39; is not an e-mail address.") || html.contains("'not-an-address' is not an e-mail address."));
+        assertTrue(html.contains("'room-nowhere@contoso.example' is not a room mailbox of this directory."), html);
+        assertTrue(html.contains("'not-an-address' is not an e-mail address."), html);
         assertTrue(html.contains("aria-invalid=\"true\""));
         assertTrue(html.contains("value=\"adele@contoso.example, not-an-address\""), "the form keeps what was typed");
         assertTrue(sandbox.calendar(ALEX, date.atStartOfDay(SEATTLE).toInstant(), date.plusDays(1).atStartOfDay(SEATTLE).toInstant()).isEmpty());
@@ -262,8 +268,11 @@ class SandboxPagesTest {
             settle();
             assertEquals("subscriptionRemoved", hook.items().stream().filter(i -> i.has("lifecycleEvent")).toList().get(1).get("lifecycleEvent").asText());
             assertFalse(page(ALEX, day(0)).contains("data-subscription-id=\"" + sub.getId() + "\""), "a removed subscription is gone");
-            assertEquals(404, alex.post("/sandbox/outlook/subscriptions/lifecycle",
-                    Map.of("mailbox", ALEX, "subscriptionId", sub.getId(), "lifecycleEvent", "missed")).status());
+            WebClient.Response again = alex.post("/sandbox/outlook/subscriptions/lifecycle",
+                    Map.of("mailbox", ALEX, "subscriptionId", sub.getId(), "lifecycleEvent", "missed"));
+            assertEquals(303, again.status());
+            assertTrue(alex.get(again.header("Location").replace("#lifecycle", "")).body().contains("That subscription no longer exists"));
+            assertEquals(2, hook.items().stream().filter(i -> i.has("lifecycleEvent")).count(), "nothing more was sent");
         }
     }
 
