@@ -106,6 +106,11 @@ public final class App implements AutoCloseable {
     private final io.roomsync.calendar.ConnectionPages connectionPages;
     private final io.roomsync.calendar.CalendarApi calendarApi;
 
+    // --- services: exchange sandbox ------------------------------------------------------------------------
+    /** The built-in Exchange sandbox (demo mode only; null otherwise), with the demo tenant's people and rooms. */
+    public final io.roomsync.sandbox.ExchangeSandbox exchangeSandbox;
+    public final io.roomsync.sandbox.DemoMailboxes sandboxMailboxes;
+
     private final List<SignInPages.DemoAccount> demoAccounts = new ArrayList<>();
     private Javalin web;
 
@@ -152,6 +157,27 @@ public final class App implements AutoCloseable {
         this.providerPages = new io.roomsync.calendar.ProviderPages(pages, providers, connections, clock);
         this.connectionPages = new io.roomsync.calendar.ConnectionPages(pages, connections, clock);
         this.calendarApi = new io.roomsync.calendar.CalendarApi(providers, connections);
+
+        // --- build: exchange sandbox -----------------------------------------------------------------------
+        if (settings.demo()) {
+            // The certificate and the sandbox's state live in the data folder, so a restarted demo looks the same.
+            try {
+                this.exchangeSandbox = io.roomsync.sandbox.ExchangeSandbox.startDemo(
+                        settings.dataDir().resolve("exchange-sandbox"), settings.sandboxPort());
+            } catch (java.io.UncheckedIOException e) {
+                database.close();
+                if (!(e.getCause() instanceof java.net.BindException)) throw e;
+                throw new InvalidSettingException("ROOMSYNC_SANDBOX_PORT", "port " + settings.sandboxPort()
+                        + " is in use; choose another (0 = any free port)");
+            }
+            this.sandboxMailboxes = new io.roomsync.sandbox.DemoMailboxes(tx, exchangeSandbox, io.roomsync.demo.DemoSeeder.SLUG);
+            sandboxMailboxes.sync();
+            new io.roomsync.demo.DemoExchange(tx, connections, providers).wire(exchangeSandbox);
+            log.info("Exchange sandbox running at {} (certificate in {})", exchangeSandbox.origin(), exchangeSandbox.dataDir());
+        } else {
+            this.exchangeSandbox = null;
+            this.sandboxMailboxes = null;
+        }
     }
 
     /** Starts serving HTTP; returns the port actually bound. */
@@ -365,6 +391,17 @@ public final class App implements AutoCloseable {
                 calendarApi::updateConnection, Role.TENANT_ADMIN);
         r.apiDelete("/api/v1/connections/{id}", OpenApi.Operation.of(providersTag, "Delete a connection no provider uses").status(204),
                 calendarApi::deleteConnection, Role.TENANT_ADMIN);
+
+        // --- exchange sandbox page (sandbox/) --------------------------------------------------------------
+        if (sandboxMailboxes != null) {
+            var sandboxPages = new io.roomsync.sandbox.SandboxPages(sandboxMailboxes, pages, clock);
+            r.get("/sandbox/outlook", sandboxPages::show);
+            r.post("/sandbox/outlook/meetings", sandboxPages::createMeeting);
+            r.post("/sandbox/outlook/meetings/move", sandboxPages::moveMeeting);
+            r.post("/sandbox/outlook/meetings/cancel", sandboxPages::cancelMeeting);
+            r.post("/sandbox/outlook/subscriptions/lifecycle", sandboxPages::sendLifecycleEvent);
+        }
+
     }
 
     public int port() {
@@ -387,6 +424,7 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         if (web != null) web.stop();
+        if (exchangeSandbox != null) exchangeSandbox.close();
         database.close();
     }
 

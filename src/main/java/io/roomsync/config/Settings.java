@@ -31,7 +31,8 @@ public record Settings(
         String smtpUser,
         String smtpPassword,
         String smtpFrom,
-        boolean demo) {
+        boolean demo,
+        int sandboxPort) {
 
     /** One documented setting: how it is named, what it means, its default. */
     public record Definition(String env, String key, String defaultValue, String meaning) {}
@@ -55,7 +56,9 @@ public record Settings(
             new Definition("ROOMSYNC_SMTP_PASSWORD", "smtp.password", "(none)", "SMTP password"),
             new Definition("ROOMSYNC_SMTP_FROM", "smtp.from", "roomsync@localhost", "Sender address of e-mails"),
             new Definition("ROOMSYNC_DEMO", "demo", "false",
-                    "Seed and run the demo tenant (same as --demo)"));
+                    "Seed and run the demo tenant (same as --demo)"),
+            new Definition("ROOMSYNC_SANDBOX_PORT", "sandbox.port", "7443",
+                    "HTTPS port of the built-in Exchange sandbox (demo mode only; 0 = any free port)"));
 
     public static Settings load(Map<String, String> env, List<String> args) {
         Map<String, String> values = new LinkedHashMap<>();
@@ -113,8 +116,9 @@ public record Settings(
         String smtpFrom = values.getOrDefault("ROOMSYNC_SMTP_FROM", "roomsync@localhost");
         if (!smtpFrom.contains("@")) throw new InvalidSettingException("ROOMSYNC_SMTP_FROM", "must be an e-mail address");
         boolean demo = demoFlag || boolSetting(get, "ROOMSYNC_DEMO");
+        int sandboxPort = intSetting(get, "ROOMSYNC_SANDBOX_PORT", 7443, 0, 65535);
         return new Settings(port, baseUrl, dataDir, dbUrl, dbUser, dbPassword, pool, masterKey, smtpHost, smtpPort,
-                values.get("ROOMSYNC_SMTP_USER"), values.get("ROOMSYNC_SMTP_PASSWORD"), smtpFrom, demo);
+                values.get("ROOMSYNC_SMTP_USER"), values.get("ROOMSYNC_SMTP_PASSWORD"), smtpFrom, demo, sandboxPort);
     }
 
     public static String defaultH2Url(Path dataDir) {

@@ -40,7 +40,7 @@ public final class DemoExchange {
                         DemoDirectory.CLIENT_ID, "SECRET", DemoDirectory.CLIENT_SECRET, null, null, null, null, null, Boolean.TRUE)));
         ProviderService.ProviderInput input = new ProviderService.ProviderInput(PROVIDER_NAME,
                 "The built-in Exchange sandbox standing in for Exchange Online in demo mode.", Boolean.TRUE, null, "CUSTOM",
-                sandbox.authorityHost(), sandbox.graphBaseUrl(), DemoDirectory.TENANT_ID, connection.id, null,
+                sandbox.authorityHost(), sandbox.origin(), DemoDirectory.TENANT_ID, connection.id, null,
                 "roomsync.delegate@" + DemoDirectory.DOMAIN, sandbox.certificatePem(), false, null, null, null, null,
                 Boolean.FALSE, null, null);
         CalendarProvider existing = providers.list(admin.tenant()).stream().map(ProviderService.ProviderView::provider)

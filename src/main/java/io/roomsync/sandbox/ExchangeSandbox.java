@@ -5,7 +5,11 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -438,6 +442,78 @@ public final class ExchangeSandbox implements AutoCloseable {
             if (!bookingWork.awaitIdle(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) return false;
             if (!notifierWork.awaitIdle(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) return false;
             if (bookingWork.pending() == 0 && notifierWork.pending() == 0) return true;
+        }
+    }
+
+    // ---- reads for the sandbox page -----------------------------------------------------------------------------
+
+    /** An attendee as the mailbox's copy of a meeting shows it; {@code room} when the address is a room mailbox. */
+    public record OutlookAttendee(String name, String address, String type, String response, boolean room) {}
+
+    /** One event of a mailbox's calendar, as Outlook would list it. {@code response} is the owner's own. */
+    public record OutlookEvent(String id, String subject, Instant start, Instant end, String timeZone, boolean allDay,
+                               String organizerName, String organizerAddress, boolean organizer, String response,
+                               List<OutlookAttendee> attendees) {}
+
+    /** A subscription the sandbox holds, for the page's lifecycle panel. */
+    public record SubscriptionInfo(String id, String resource, String mailboxAddress, String changeType,
+                                   Instant expiration, String notificationUrl, String lifecycleNotificationUrl) {}
+
+    /** A tenant's users and room mailboxes, people first, each group by display name. */
+    public List<Directory.Mailbox> mailboxes(Directory.Tenant tenant) {
+        synchronized (state) {
+            return state.directory.mailboxes().stream().filter(m -> m.tenantId.equals(tenant.id))
+                    .sorted(Comparator.comparing((Directory.Mailbox m) -> m.isRoom())
+                            .thenComparing(m -> m.displayName, String.CASE_INSENSITIVE_ORDER))
+                    .toList();
+        }
+    }
+
+    /** The events of a mailbox that overlap [from, to), by start time (what Outlook's week view shows). */
+    public List<OutlookEvent> calendar(String mailboxAddress, Instant from, Instant to) {
+        synchronized (state) {
+            Directory.Mailbox m = mailbox(mailboxAddress);
+            List<OutlookEvent> out = new ArrayList<>();
+            for (SandboxEvent e : state.calendar(m.id).all()) {
+                if (!e.isCancelled && e.overlaps(from, to)) out.add(outlookEvent(e));
+            }
+            out.sort(Comparator.comparing(OutlookEvent::start).thenComparing(OutlookEvent::end)
+                    .thenComparing(OutlookEvent::subject).thenComparing(OutlookEvent::id));
+            return out;
+        }
+    }
+
+    /** One event of a mailbox, if it is there. */
+    public Optional<OutlookEvent> event(String mailboxAddress, String eventId) {
+        synchronized (state) {
+            Directory.Mailbox m = mailbox(mailboxAddress);
+            SandboxEvent e = state.event(m.id, eventId);
+            return e == null ? Optional.empty() : Optional.of(outlookEvent(e));
+        }
+    }
+
+    private OutlookEvent outlookEvent(SandboxEvent e) {
+        List<OutlookAttendee> attendees = new ArrayList<>();
+        for (SandboxEvent.Attendee a : e.attendees) {
+            boolean room = state.directory.mailbox(a.address).map(Directory.Mailbox::isRoom).orElse(false);
+            attendees.add(new OutlookAttendee(a.name, a.address, a.type, a.response, room));
+        }
+        return new OutlookEvent(e.id, e.subject, e.start, e.end, e.startZone, e.isAllDay, e.organizerName,
+                e.organizerAddress, e.isOrganizer, e.response, List.copyOf(attendees));
+    }
+
+    /** The subscriptions on a tenant's mailboxes, soonest expiry first. */
+    public List<SubscriptionInfo> subscriptionsOf(Directory.Tenant tenant) {
+        synchronized (state) {
+            List<SubscriptionInfo> out = new ArrayList<>();
+            for (Subscription s : subscriptions.all()) {
+                if (!s.tenantId.equals(tenant.id)) continue;
+                String address = state.directory.mailbox(s.mailboxId).map(m -> m.address).orElse(s.mailboxId);
+                out.add(new SubscriptionInfo(s.id, s.resource, address, s.changeType, s.expiration, s.notificationUrl,
+                        s.lifecycleNotificationUrl));
+            }
+            out.sort(Comparator.comparing(SubscriptionInfo::expiration).thenComparing(SubscriptionInfo::id));
+            return out;
         }
     }
 

@@ -10,6 +10,11 @@
  * {@code Throttle} (429s and injected faults), {@code BatchApi}, {@code PlacesApi}, {@code Snapshots} (demo state).
  * Everything is driven from {@link io.roomsync.sandbox.ExchangeSandbox}.
  *
+ * <p>Demo mode: {@link io.roomsync.sandbox.DemoDirectory} (tenant and app registration) and
+ * {@link io.roomsync.sandbox.DemoMailboxes} (the demo tenant's people and rooms as mailboxes, read from the database);
+ * {@link io.roomsync.sandbox.SandboxPages} + {@link io.roomsync.sandbox.SandboxOutlook} are the page at
+ * /sandbox/outlook where a person acts as Outlook (its changes go through the same Graph code path as an app's).
+ *
  * <p>Where graph-facts marks behaviour [UNCERTAIN], the choice made is noted at the spot in the code.
  */
 package io.roomsync.sandbox;

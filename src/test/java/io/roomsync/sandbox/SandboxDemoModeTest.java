@@ -20,6 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Demo mode: certificate and state live in the data folder and survive a restart. */
 class SandboxDemoModeTest {
+    private static final String ADELE = "adele@" + DemoDirectory.DOMAIN;
+    private static final String ATLAS = "room-atlas@" + DemoDirectory.DOMAIN;
+    private static final String PUGET = "room-puget@" + DemoDirectory.DOMAIN;
+
     @TempDir
     Path data;
 
@@ -45,9 +49,12 @@ class SandboxDemoModeTest {
         String eventId;
         try (ExchangeSandbox first = ExchangeSandbox.startDemo(data, 0)) {
             pem = first.certificatePem();
+            DemoDirectory.addMissing(first, List.of(new DemoDirectory.Person(ADELE, "Adele Vance")),
+                    List.of(new DemoDirectory.Room(ATLAS, "Atlas", 12, "Contoso HQ Seattle", 1, "Floor 1"),
+                            new DemoDirectory.Room(PUGET, "Puget", 4, "Contoso HQ Seattle", 1, "Floor 1")));
             GraphServiceClient graph = demoClient(first);
-            Event created = graph.users().byUserId("adele.vance@" + DemoDirectory.DOMAIN).events()
-                    .post(meeting("Kick-off", day(2, 9, 0), day(2, 10, 0), "aurora@" + DemoDirectory.DOMAIN));
+            Event created = graph.users().byUserId(ADELE).events()
+                    .post(meeting("Kick-off", day(2, 9, 0), day(2, 10, 0), ATLAS));
             eventId = created.getId();
             assertTrue(first.awaitIdle(Duration.ofSeconds(20)));
         }
@@ -58,15 +65,18 @@ class SandboxDemoModeTest {
         try (ExchangeSandbox second = ExchangeSandbox.startDemo(data, 0)) {
             assertEquals(pem, second.certificatePem(), "the certificate is generated once");
             GraphServiceClient graph = demoClient(second);
-            Event again = graph.users().byUserId("adele.vance@" + DemoDirectory.DOMAIN).events().byEventId(eventId).get();
+            Event again = graph.users().byUserId(ADELE).events().byEventId(eventId).get();
             assertEquals("Kick-off", again.getSubject());
             assertEquals(ResponseType.Accepted, again.getAttendees().get(0).getStatus().getResponse());
-            List<Event> room = graph.users().byUserId("aurora@" + DemoDirectory.DOMAIN).calendarView().get(rc -> {
+            List<Event> room = graph.users().byUserId(ATLAS).calendarView().get(rc -> {
                 rc.queryParameters.startDateTime = day(2, 0, 0) + "Z";
                 rc.queryParameters.endDateTime = day(3, 0, 0) + "Z";
             }).getValue();
             assertEquals(List.of("Adele Vance"), room.stream().map(Event::getSubject).toList());
-            assertEquals(4, graph.places().graphRoom().get().getValue().size());
+            assertEquals(List.of(ATLAS, PUGET), graph.places().byPlaceId(DemoDirectory.roomListAddress("Contoso HQ Seattle"))
+                    .graphRoomList().rooms().get().getValue().stream().map(r -> r.getEmailAddress()).toList());
+            assertEquals(0, DemoDirectory.addMissing(second, List.of(new DemoDirectory.Person(ADELE, "Adele Vance")), List.of()),
+                    "mailboxes that exist are left alone");
         }
     }
 }

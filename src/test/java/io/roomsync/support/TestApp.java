@@ -41,6 +41,8 @@ public final class TestApp implements AutoCloseable {
             env.put("ROOMSYNC_DB_PASSWORD", db.password());
             env.put("ROOMSYNC_DB_POOL_SIZE", "20");
             env.put("ROOMSYNC_MASTER_KEY", MasterKey.generate());
+            // Demo mode starts the Exchange sandbox; tests never want its fixed port.
+            env.put("ROOMSYNC_SANDBOX_PORT", "0");
             env.putAll(extraEnv);
             List<String> args = "true".equals(extraEnv.get("ROOMSYNC_DEMO")) ? List.of("--demo") : List.of();
             return new TestApp(new App(Settings.load(env, args), clock), db);
