@@ -37,7 +37,10 @@ class EmployeeBrowserTest extends BrowserTest {
         String day = LocalDate.now(ZoneId.of("America/Los_Angeles")).plusDays(9).toString();
         setValue(By.id("date"), day);
         setValue(By.id("start"), "10:00");
-        browser.findElement(By.cssSelector("form.find-form button[type=submit]")).click();
+        WebElement searchForm = browser.findElement(By.cssSelector("form.find-form"));
+        searchForm.findElement(By.cssSelector("button[type=submit]")).click();
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(20))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(searchForm)); // the results page loaded
         WebElement book = new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(20))
                 .until(d -> d.findElements(By.cssSelector(".results a.button.primary")).stream().findFirst().orElse(null));
         String room = book.getAttribute("aria-label").replace("Book ", "");
