@@ -1,5 +1,6 @@
 package io.roomsync.calendar;
 
+import io.roomsync.web.FormState;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import io.roomsync.common.ConflictException;
@@ -38,7 +39,7 @@ public final class ConnectionPages {
     public record ConnectionsPage(Layout layout, List<Row> rows, boolean canEdit) {}
 
     /** id null = a new connection. secretStatus / certificateStatus null = nothing of that type stored. */
-    public record ConnectionPage(Layout layout, Long id, String heading, CalendarForm form, boolean canEdit,
+    public record ConnectionPage(Layout layout, Long id, String heading, FormState form, boolean canEdit,
                                  List<ProviderPages.Option> kinds, String kindLabel, List<ProviderPages.Option> credentialTypes,
                                  List<ProviderPages.Option> certificateFormats, String secretStatus, String certificateStatus,
                                  String certificateDetails, String usedBy, List<String> otherErrors, String error) {}
@@ -86,12 +87,12 @@ public final class ConnectionPages {
         v.put("kind", ConnectionKind.APP_ONLY.name());
         v.put("credentialType", CredentialType.SECRET.name());
         v.put("certificateFormat", CertificateFormat.PKCS12.name());
-        render(ctx, null, CalendarForm.of(v), null);
+        render(ctx, null, FormState.of(v), null);
     }
 
     public void create(Context ctx) {
         CurrentUser user = Web.user(ctx);
-        CalendarForm form = CalendarForm.posted(ctx, FIELDS);
+        FormState form = FormState.posted(ctx, FIELDS);
         try {
             // An unticked default box on a new connection means "as usual": the first of its kind becomes the default.
             Connection c = connections.create(user, Source.PORTAL.subSource, input(ctx, form, form.checked("tenantDefault") ? Boolean.TRUE : null));
@@ -104,14 +105,14 @@ public final class ConnectionPages {
 
     public void show(Context ctx) {
         Connection c = connections.get(Web.user(ctx).tenant(), Web.pathId(ctx, "id"));
-        render(ctx, c.id, CalendarForm.of(values(c)), null);
+        render(ctx, c.id, FormState.of(values(c)), null);
     }
 
     public void update(Context ctx) {
         CurrentUser user = Web.user(ctx);
         long id = Web.pathId(ctx, "id");
         connections.get(user.tenant(), id); // 404 before reading the form
-        CalendarForm form = CalendarForm.posted(ctx, FIELDS);
+        FormState form = FormState.posted(ctx, FIELDS);
         try {
             Connection c = connections.update(user, Source.PORTAL.subSource, id, input(ctx, form, form.checked("tenantDefault")));
             pages.redirectWithFlash(ctx, "/admin/connections/" + c.id, "Connection '" + c.name + "' saved.");
@@ -130,11 +131,11 @@ public final class ConnectionPages {
             pages.redirectWithFlash(ctx, "/admin/connections", "Connection '" + c.name + "' deleted.");
         } catch (ConflictException e) {
             ctx.status(409);
-            render(ctx, id, CalendarForm.of(values(c)), e.getMessage());
+            render(ctx, id, FormState.of(values(c)), e.getMessage());
         }
     }
 
-    private static ConnectionService.ConnectionInput input(Context ctx, CalendarForm f, Boolean tenantDefault) {
+    private static ConnectionService.ConnectionInput input(Context ctx, FormState f, Boolean tenantDefault) {
         byte[] pkcs12 = null;
         if (ctx.isMultipartFormData()) {
             UploadedFile file = ctx.uploadedFile("certificatePkcs12");
@@ -166,7 +167,7 @@ public final class ConnectionPages {
         return v;
     }
 
-    private void render(Context ctx, Long id, CalendarForm form, String error) {
+    private void render(Context ctx, Long id, FormState form, String error) {
         CurrentUser user = Web.user(ctx);
         ZoneId zone = ProviderPages.zone(user);
         List<ProviderPages.Option> kinds = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.roomsync.calendar;
 
+import io.roomsync.web.FormState;
 import io.javalin.http.Context;
 import io.roomsync.common.ValidationException;
 import io.roomsync.reservation.Source;
@@ -47,7 +48,7 @@ public final class ProviderPages {
     public record CertificateLine(String subject, String expires, boolean expired) {}
 
     /** id null = a new provider. proxyPasswordStatus null = none stored. */
-    public record ProviderPage(Layout layout, Long id, String heading, CalendarForm form, boolean canEdit, List<Option> clouds,
+    public record ProviderPage(Layout layout, Long id, String heading, FormState form, boolean canEdit, List<Option> clouds,
                                List<Option> processors, List<Option> systemOptions, List<Option> delegatedOptions,
                                List<CertificateLine> trustedCertificates, String proxyPasswordStatus, String mode,
                                List<Hint> hints, List<String> otherErrors, String error) {}
@@ -113,12 +114,12 @@ public final class ProviderPages {
         v.put("active", "on");
         v.put("cloud", Cloud.GLOBAL.name());
         v.put("processor", Processor.MICROSOFT_GRAPH.name());
-        render(ctx, null, CalendarForm.of(v), null);
+        render(ctx, null, FormState.of(v), null);
     }
 
     public void create(Context ctx) {
         CurrentUser user = Web.user(ctx);
-        CalendarForm form = CalendarForm.posted(ctx, FIELDS);
+        FormState form = FormState.posted(ctx, FIELDS);
         Map<String, String> parseErrors = new LinkedHashMap<>();
         ProviderService.ProviderInput in = input(ctx, form, parseErrors);
         try {
@@ -134,14 +135,14 @@ public final class ProviderPages {
     public void show(Context ctx) {
         CurrentUser user = Web.user(ctx);
         CalendarProvider p = providers.get(user.tenant(), Web.pathId(ctx, "id"));
-        render(ctx, p.id, CalendarForm.of(values(p)), null);
+        render(ctx, p.id, FormState.of(values(p)), null);
     }
 
     public void update(Context ctx) {
         CurrentUser user = Web.user(ctx);
         long id = Web.pathId(ctx, "id");
         providers.get(user.tenant(), id); // 404 before reading the form
-        CalendarForm form = CalendarForm.posted(ctx, FIELDS);
+        FormState form = FormState.posted(ctx, FIELDS);
         Map<String, String> parseErrors = new LinkedHashMap<>();
         ProviderService.ProviderInput in = input(ctx, form, parseErrors);
         try {
@@ -172,7 +173,7 @@ public final class ProviderPages {
      * Form -> service input. Text that cannot be parsed (a date, a port) records an error; the handler then only
      * checks the rest with the service (nothing is saved) so the form shows every problem at once.
      */
-    private static ProviderService.ProviderInput input(Context ctx, CalendarForm f, Map<String, String> errors) {
+    private static ProviderService.ProviderInput input(Context ctx, FormState f, Map<String, String> errors) {
         Integer port = null;
         String rawPort = f.value("proxyPort").strip();
         if (!rawPort.isEmpty()) {
@@ -200,7 +201,7 @@ public final class ProviderPages {
         }
     }
 
-    private static LocalDate date(CalendarForm f, String field, String label, Map<String, String> errors) {
+    private static LocalDate date(FormState f, String field, String label, Map<String, String> errors) {
         String raw = f.value(field).strip();
         if (raw.isEmpty()) return null;
         try {
@@ -234,7 +235,7 @@ public final class ProviderPages {
         return v;
     }
 
-    private void render(Context ctx, Long id, CalendarForm form, String error) {
+    private void render(Context ctx, Long id, FormState form, String error) {
         CurrentUser user = Web.user(ctx);
         long tenantId = user.tenant();
         Instant now = clock.instant();

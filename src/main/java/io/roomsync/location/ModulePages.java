@@ -1,5 +1,6 @@
 package io.roomsync.location;
 
+import io.roomsync.web.FormState;
 import io.javalin.http.Context;
 import io.roomsync.common.ConflictException;
 import io.roomsync.common.ValidationException;

@@ -1,5 +1,6 @@
 package io.roomsync.location;
 
+import io.roomsync.web.FormState;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import io.roomsync.tenant.CurrentUser;

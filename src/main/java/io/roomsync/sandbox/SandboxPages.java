@@ -3,7 +3,7 @@ package io.roomsync.sandbox;
 import io.javalin.http.Context;
 import io.roomsync.common.NotFoundException;
 import io.roomsync.common.ValidationException;
-import io.roomsync.location.FormState;
+import io.roomsync.web.FormState;
 import io.roomsync.tenant.CurrentUser;
 import io.roomsync.web.Layout;
 import io.roomsync.web.Pages;

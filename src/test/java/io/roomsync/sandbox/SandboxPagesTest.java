@@ -257,7 +257,8 @@ class SandboxPagesTest {
                     Map.of("mailbox", ALEX, "subscriptionId", sub.getId(), "lifecycleEvent", "reauthorizationRequired"));
             assertEquals(303, sent.status(), sent.body());
             settle();
-            List<JsonNode> lifecycle = hook.items().stream().filter(i -> i.has("lifecycleEvent")).toList();
+            // Graph may deliver a notification more than once (the demo sandbox does so on purpose): count distinct ones.
+            List<JsonNode> lifecycle = hook.items().stream().filter(i -> i.has("lifecycleEvent")).distinct().toList();
             assertEquals(1, lifecycle.size(), lifecycle.toString());
             assertEquals("reauthorizationRequired", lifecycle.get(0).get("lifecycleEvent").asText());
             assertEquals(sub.getId(), lifecycle.get(0).get("subscriptionId").asText());
@@ -266,13 +267,13 @@ class SandboxPagesTest {
             assertEquals(303, alex.post("/sandbox/outlook/subscriptions/lifecycle",
                     Map.of("mailbox", ALEX, "subscriptionId", sub.getId(), "lifecycleEvent", "subscriptionRemoved")).status());
             settle();
-            assertEquals("subscriptionRemoved", hook.items().stream().filter(i -> i.has("lifecycleEvent")).toList().get(1).get("lifecycleEvent").asText());
+            assertEquals("subscriptionRemoved", hook.items().stream().filter(i -> i.has("lifecycleEvent")).distinct().toList().get(1).get("lifecycleEvent").asText());
             assertFalse(page(ALEX, day(0)).contains("data-subscription-id=\"" + sub.getId() + "\""), "a removed subscription is gone");
             WebClient.Response again = alex.post("/sandbox/outlook/subscriptions/lifecycle",
                     Map.of("mailbox", ALEX, "subscriptionId", sub.getId(), "lifecycleEvent", "missed"));
             assertEquals(303, again.status());
             assertTrue(alex.get(again.header("Location").replace("#lifecycle", "")).body().contains("That subscription no longer exists"));
-            assertEquals(2, hook.items().stream().filter(i -> i.has("lifecycleEvent")).count(), "nothing more was sent");
+            assertEquals(2, hook.items().stream().filter(i -> i.has("lifecycleEvent")).distinct().count(), "nothing more was sent");
         }
     }
 

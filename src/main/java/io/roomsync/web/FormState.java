@@ -1,4 +1,4 @@
-package io.roomsync.location;
+package io.roomsync.web;
 
 import io.javalin.http.Context;
 import java.time.ZoneId;
