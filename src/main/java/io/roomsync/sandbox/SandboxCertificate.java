@@ -148,11 +148,10 @@ public final class SandboxCertificate {
         writePemIfChanged(folder.resolve(PEM_FILE), pem());
     }
 
-    private static void restrict(Path file) {
-        try {
+    /** Owner-only on POSIX file systems; others keep their defaults. */
+    private static void restrict(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException | IOException ignored) {
-            // Non-POSIX file systems keep their defaults.
         }
     }
 

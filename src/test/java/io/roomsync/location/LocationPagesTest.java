@@ -4,16 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.roomsync.reservation.Reservation;
-import io.roomsync.reservation.ReservationState;
-import io.roomsync.reservation.Source;
 import io.roomsync.support.TestApp;
 import io.roomsync.support.TestDatabases;
 import io.roomsync.support.WebClient;
 import io.roomsync.tenant.Role;
 import io.roomsync.tenant.Tenant;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -307,20 +302,6 @@ class LocationPagesTest {
     }
 
     private static void reserve(Reservable r) {
-        app.app.tx.run(s -> {
-            Reservation x = new Reservation();
-            x.tenantId = r.tenantId;
-            x.reservableId = r.id;
-            x.subject = "Review";
-            x.startAt = Instant.now().plus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
-            x.endAt = x.startAt.plus(1, ChronoUnit.HOURS);
-            x.timeZone = "UTC";
-            x.state = ReservationState.values()[0];
-            x.createdSource = Source.PORTAL;
-            x.updatedSource = Source.PORTAL;
-            x.createdAt = Instant.now();
-            x.updatedAt = x.createdAt;
-            s.persist(x);
-        });
+        app.fixtures.reservation(r, 2);
     }
 }

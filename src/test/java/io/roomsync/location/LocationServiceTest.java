@@ -10,17 +10,12 @@ import io.roomsync.audit.AuditEntry;
 import io.roomsync.common.ConflictException;
 import io.roomsync.common.NotFoundException;
 import io.roomsync.common.ValidationException;
-import io.roomsync.reservation.Reservation;
-import io.roomsync.reservation.ReservationState;
-import io.roomsync.reservation.Source;
 import io.roomsync.support.TestApp;
 import io.roomsync.support.TestDatabases;
 import io.roomsync.tenant.CurrentUser;
 import io.roomsync.tenant.Role;
 import io.roomsync.tenant.Tenant;
 import io.roomsync.tenant.User;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -296,20 +291,6 @@ class LocationServiceTest {
     }
 
     private static void reserve(Reservable r) {
-        app.app.tx.run(s -> {
-            Reservation x = new Reservation();
-            x.tenantId = r.tenantId;
-            x.reservableId = r.id;
-            x.subject = "Stand-up";
-            x.startAt = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
-            x.endAt = x.startAt.plus(1, ChronoUnit.HOURS);
-            x.timeZone = "UTC";
-            x.state = ReservationState.values()[0];
-            x.createdSource = Source.PORTAL;
-            x.updatedSource = Source.PORTAL;
-            x.createdAt = Instant.now();
-            x.updatedAt = x.createdAt;
-            s.persist(x);
-        });
+        app.fixtures.reservation(r, 1);
     }
 }

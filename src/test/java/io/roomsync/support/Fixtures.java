@@ -190,8 +190,8 @@ public final class Fixtures {
             io.roomsync.reservation.Reservation r = new io.roomsync.reservation.Reservation();
             r.tenantId = room.tenantId;
             r.reservableId = room.id;
-            r.requestedById = requestedFor.id;
-            r.requestedForId = requestedFor.id;
+            r.requestedById = requestedFor == null ? null : requestedFor.id;
+            r.requestedForId = requestedFor == null ? null : requestedFor.id;
             r.subject = "Fixture meeting";
             r.startAt = start;
             r.endAt = end;
@@ -206,6 +206,12 @@ public final class Fixtures {
             s.persist(r);
             return r;
         });
+    }
+
+    /** A confirmed one-hour portal reservation of the room, days from now, for nobody in particular. */
+    public io.roomsync.reservation.Reservation reservation(io.roomsync.location.Reservable room, int daysAhead) {
+        Instant start = Instant.now().plus(daysAhead, java.time.temporal.ChronoUnit.DAYS).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        return reservation(room, null, start, start.plus(1, java.time.temporal.ChronoUnit.HOURS), io.roomsync.reservation.Source.PORTAL);
     }
 
     /** The user as the services see a signed-in caller. */
