@@ -67,7 +67,9 @@ public final class App implements AutoCloseable {
             ApiToken.class, AuditEntry.class,
             Building.class, Floor.class, ReservableModule.class, Reservable.class,
             Reservation.class, Attendee.class,
-            io.roomsync.calendar.Connection.class, io.roomsync.calendar.CalendarProvider.class);
+            io.roomsync.calendar.Connection.class, io.roomsync.calendar.CalendarProvider.class,
+            io.roomsync.calendar.SyncConfiguration.class, io.roomsync.calendar.Subscription.class,
+            io.roomsync.calendar.SyncEvent.class);
 
     public final Settings settings;
     public final Clock clock;
@@ -78,6 +80,8 @@ public final class App implements AutoCloseable {
     public final Pages pages;
     public final OpenApi openApi = new OpenApi();
     public final AuditLog audit;
+    /** Background work; every job is registered in the constructor and started with the web server. */
+    public final io.roomsync.jobs.Jobs jobs = new io.roomsync.jobs.Jobs(4);
 
     // --- services: tenants, users, properties, API tokens (tenant/) ----------------------------------------
     public final TenantProperties properties;
@@ -105,6 +109,9 @@ public final class App implements AutoCloseable {
     private final io.roomsync.calendar.ProviderPages providerPages;
     private final io.roomsync.calendar.ConnectionPages connectionPages;
     private final io.roomsync.calendar.CalendarApi calendarApi;
+    /** The only way to Graph: a client per provider, and every mailbox call through the limiter and counters. */
+    public final io.roomsync.calendar.ProviderClients providerClients;
+    public final io.roomsync.graph.GraphCalls graphCalls;
 
     // --- services: exchange sandbox ------------------------------------------------------------------------
     /** The built-in Exchange sandbox (demo mode only; null otherwise), with the demo tenant's people and rooms. */
@@ -157,6 +164,8 @@ public final class App implements AutoCloseable {
         this.providerPages = new io.roomsync.calendar.ProviderPages(pages, providers, connections, clock);
         this.connectionPages = new io.roomsync.calendar.ConnectionPages(pages, connections, clock);
         this.calendarApi = new io.roomsync.calendar.CalendarApi(providers, connections);
+        this.providerClients = new io.roomsync.calendar.ProviderClients(providers, io.roomsync.graph.GraphClientFactory.withoutSdkRetries());
+        this.graphCalls = new io.roomsync.graph.GraphCalls();
 
         // --- build: exchange sandbox -----------------------------------------------------------------------
         if (settings.demo()) {
@@ -185,6 +194,7 @@ public final class App implements AutoCloseable {
         SignInPages signInPages = new SignInPages(signIn, pages, settings.secureCookies(), demoAccounts);
         web = WebServer.create(settings, signIn, pages, openApi, r -> routes(r, signInPages));
         web.start(settings.port());
+        jobs.start();
         return web.port();
     }
 
@@ -423,6 +433,7 @@ public final class App implements AutoCloseable {
 
     @Override
     public void close() {
+        jobs.close();
         if (web != null) web.stop();
         if (exchangeSandbox != null) exchangeSandbox.close();
         database.close();
