@@ -69,7 +69,8 @@ public final class App implements AutoCloseable {
             Reservation.class, Attendee.class,
             io.roomsync.calendar.Connection.class, io.roomsync.calendar.CalendarProvider.class,
             io.roomsync.calendar.SyncConfiguration.class, io.roomsync.calendar.Subscription.class,
-            io.roomsync.calendar.SyncEvent.class);
+            io.roomsync.calendar.SyncEvent.class, io.roomsync.calendar.InboxItem.class,
+            io.roomsync.notify.Notification.class);
 
     public final Settings settings;
     public final Clock clock;
@@ -80,6 +81,7 @@ public final class App implements AutoCloseable {
     public final Pages pages;
     public final OpenApi openApi = new OpenApi();
     public final AuditLog audit;
+    public final io.roomsync.notify.Notifications notifications;
     /** Background work; every job is registered in the constructor and started with the web server. */
     public final io.roomsync.jobs.Jobs jobs = new io.roomsync.jobs.Jobs(4);
 
@@ -130,6 +132,7 @@ public final class App implements AutoCloseable {
         this.signIn = new SignInService(tx, clock);
         this.pages = new Pages(settings.demo(), settings.secureCookies());
         this.audit = new AuditLog(clock);
+        this.notifications = new io.roomsync.notify.Notifications(clock);
 
         // --- build: locations (location/) ------------------------------------------------------------------
         this.locations = new io.roomsync.location.LocationService(tx, audit, clock);

@@ -91,3 +91,40 @@ CREATE TABLE sync_event (
 CREATE INDEX ix_sync_event_due ON sync_event (state, next_attempt_at);
 CREATE INDEX ix_sync_event_tenant_time ON sync_event (tenant_id, created_at);
 CREATE INDEX ix_sync_event_reservation ON sync_event (reservation_id, id);
+
+-- Raw webhook items, durable before Graph gets its 202; claimed by workers (SKIP LOCKED) and deleted once handled.
+-- kind: CHANGE (a created/updated/deleted notification), LIFECYCLE (reauthorizationRequired, subscriptionRemoved,
+-- missed), RESYNC (pull the mailbox's delta although no notification came, e.g. after missed).
+CREATE TABLE inbox_item (
+    id BIGINT AUTO_INCREMENT PRIMARY KEY,
+    tenant_id BIGINT NOT NULL,
+    subscription_id BIGINT NOT NULL,
+    kind VARCHAR(12) NOT NULL,
+    change_type VARCHAR(16) NULL,
+    lifecycle_event VARCHAR(40) NULL,
+    -- Graph's resource id of the changed event, when given
+    resource_id VARCHAR(500) NULL,
+    received_at DATETIME(6) NOT NULL,
+    attempts INT NOT NULL,
+    next_attempt_at DATETIME(6) NOT NULL,
+    claimed_by VARCHAR(100) NULL,
+    claimed_until DATETIME(6) NULL
+);
+CREATE INDEX ix_inbox_item_due ON inbox_item (kind, next_attempt_at);
+CREATE INDEX ix_inbox_item_subscription ON inbox_item (subscription_id);
+
+-- In-app notifications to people (sync admins, the user whose reservation was rejected); e-mailed when SMTP is set.
+CREATE TABLE notification (
+    id BIGINT AUTO_INCREMENT PRIMARY KEY,
+    tenant_id BIGINT NOT NULL,
+    user_id BIGINT NOT NULL,
+    kind VARCHAR(40) NOT NULL,
+    title VARCHAR(300) NOT NULL,
+    body TEXT NULL,
+    link VARCHAR(500) NULL,
+    created_at DATETIME(6) NOT NULL,
+    read_at DATETIME(6) NULL,
+    emailed_at DATETIME(6) NULL,
+    CONSTRAINT fk_notification_user FOREIGN KEY (user_id) REFERENCES app_user (id)
+);
+CREATE INDEX ix_notification_user ON notification (user_id, read_at, created_at);
