@@ -115,6 +115,10 @@ public final class App implements AutoCloseable {
     public final io.roomsync.calendar.ProviderClients providerClients;
     public final io.roomsync.graph.GraphCalls graphCalls;
 
+    // --- services: test connection and room import from Exchange (calendar/) -------------------------------------
+    /** "Test connection": token, Places rooms and one room calendar, with an actionable message on failure. */
+    public final io.roomsync.calendar.ProviderCheck providerCheck;
+
     // --- services: exchange sandbox ------------------------------------------------------------------------
     /** The built-in Exchange sandbox (demo mode only; null otherwise), with the demo tenant's people and rooms. */
     public final io.roomsync.sandbox.ExchangeSandbox exchangeSandbox;
@@ -164,11 +168,12 @@ public final class App implements AutoCloseable {
         // --- build: calendar providers ---------------------------------------------------------------------
         this.connections = new io.roomsync.calendar.ConnectionService(tx, audit, secrets, clock);
         this.providers = new io.roomsync.calendar.ProviderService(tx, audit, secrets, connections, clock);
-        this.providerPages = new io.roomsync.calendar.ProviderPages(pages, providers, connections, clock);
-        this.connectionPages = new io.roomsync.calendar.ConnectionPages(pages, connections, clock);
-        this.calendarApi = new io.roomsync.calendar.CalendarApi(providers, connections);
         this.providerClients = new io.roomsync.calendar.ProviderClients(providers, io.roomsync.graph.GraphClientFactory.withoutSdkRetries());
         this.graphCalls = new io.roomsync.graph.GraphCalls();
+        this.providerCheck = new io.roomsync.calendar.ProviderCheck(providers, providerClients, graphCalls, tx, clock);
+        this.providerPages = new io.roomsync.calendar.ProviderPages(pages, providers, connections, clock, providerCheck);
+        this.connectionPages = new io.roomsync.calendar.ConnectionPages(pages, connections, clock);
+        this.calendarApi = new io.roomsync.calendar.CalendarApi(providers, connections);
 
         // --- build: exchange sandbox -----------------------------------------------------------------------
         if (settings.demo()) {
@@ -404,6 +409,15 @@ public final class App implements AutoCloseable {
                 calendarApi::updateConnection, Role.TENANT_ADMIN);
         r.apiDelete("/api/v1/connections/{id}", OpenApi.Operation.of(providersTag, "Delete a connection no provider uses").status(204),
                 calendarApi::deleteConnection, Role.TENANT_ADMIN);
+
+        // --- test connection and room import from Exchange (calendar/) --------------------------------------
+        r.post("/admin/providers/{id}/test", providerPages::test, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        var providerTools = new io.roomsync.calendar.ProviderToolsApi(providers, providerCheck);
+        r.apiPost("/api/v1/providers/{id}/test", OpenApi.Operation.of(providersTag, "Test connection: acquire a token, list rooms "
+                        + "through the Places API and read one room mailbox's calendar; 200 with ok=false and an actionable message "
+                        + "when a step fails").returns(io.roomsync.calendar.ProviderCheck.Result.class)
+                        .query("timeoutSeconds", "how long the check may wait, 1-120 (default 30)"),
+                providerTools::test, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
 
         // --- exchange sandbox page (sandbox/) --------------------------------------------------------------
         if (sandboxMailboxes != null) {
