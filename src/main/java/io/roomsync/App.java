@@ -142,7 +142,7 @@ public final class App implements AutoCloseable {
 
         // --- build: locations (location/) ------------------------------------------------------------------
         this.locations = new io.roomsync.location.LocationService(tx, audit, clock);
-        this.roomImport = new io.roomsync.location.RoomCsvImport(tx, locations, clock);
+        this.roomImport = new io.roomsync.location.RoomCsvImport(tx, locations);
 
         // --- build: tenants, users, properties, API tokens (tenant/) ---------------------------------------
         // Personal mode needs personal calendar connections, which come with calendar sync.

@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -64,12 +63,10 @@ public final class RoomCsvImport {
 
     private final Tx tx;
     private final LocationService locations;
-    private final Clock clock;
 
-    public RoomCsvImport(Tx tx, LocationService locations, Clock clock) {
+    public RoomCsvImport(Tx tx, LocationService locations) {
         this.tx = tx;
         this.locations = locations;
-        this.clock = clock;
     }
 
     /** What applying the file would do; writes nothing. Unknown or foreign building: NotFoundException. */
