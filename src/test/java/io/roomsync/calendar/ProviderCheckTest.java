@@ -233,6 +233,20 @@ class ProviderCheckTest {
     }
 
     @Test
+    void a_provider_without_an_app_only_connection_is_a_configuration_problem() throws Exception {
+        Tenant initech = app.fixtures.tenant("Initech");
+        User boss = app.fixtures.user(initech, "boss@initech.test", Role.TENANT_ADMIN);
+        long id = app.app.providers.create(app.fixtures.signedIn(boss), "test", new ProviderService.ProviderInput("Unfinished", null,
+                Boolean.FALSE, null, "CUSTOM", sandbox.authorityHost(), sandbox.origin(), contoso.id, null, null, null, null, false,
+                null, null, null, null, Boolean.FALSE, null, null)).id;
+        WebClient.Response response = app.client().api("POST", "/api/v1/providers/" + id + "/test", app.fixtures.apiToken(boss), null);
+        assertEquals(200, response.status(), response.body());
+        JsonNode r = JSON.readTree(response.body());
+        assertEquals("CONFIGURATION", r.get("problem").asText(), r.toString());
+        assertTrue(message(r, "client").contains("no app-only connection"), r.toString());
+    }
+
+    @Test
     void a_timeout_out_of_range_is_a_field_error() {
         long id = provider(contoso, contosoApp, SECRET);
         assertEquals(422, app.client().api("POST", "/api/v1/providers/" + id + "/test?timeoutSeconds=0", adminToken, null).status());
@@ -257,6 +271,12 @@ class ProviderCheckTest {
         assertTrue(r.body().contains("List rooms (Places API)") && r.body().contains("Read a room calendar"));
         assertFalse(r.body().contains(SECRET));
 
+        long broken = provider(contoso, contosoApp, "not-it");
+        browser.get("/admin/providers/" + broken);
+        WebClient.Response failed = browser.post("/admin/providers/" + broken + "/test", Map.of());
+        assertEquals(200, failed.status());
+        assertTrue(failed.body().contains("AADSTS7000215") && failed.body().contains("FAILED") && failed.body().contains("SKIPPED"), failed.body());
+
         WebClient syncAdmin = app.client().signIn(acme.slug, "sync@acme.test");
         syncAdmin.get("/admin/providers/" + id);
         assertEquals(200, syncAdmin.post("/admin/providers/" + id + "/test", Map.of()).status());
@@ -279,6 +299,15 @@ class ProviderCheckTest {
             assertTrue(r.get("ok").asBoolean(), r.toString());
             assertTrue(r.get("roomsFound").asInt() > 0, r.toString());
             assertNotNull(r.get("mailbox").asText());
+
+            // The sandbox's rooms are the demo's rooms: importing them from Exchange finds nothing to change.
+            WebClient.Response imported = demo.client().api("POST", "/api/v1/providers/" + providerId + "/import-rooms", token, null);
+            assertEquals(200, imported.status(), imported.body());
+            JsonNode i = JSON.readTree(imported.body());
+            assertEquals(0, i.get("created").asInt(), i.toString());
+            assertEquals(0, i.get("updated").asInt(), i.toString());
+            assertEquals(0, i.get("skipped").asInt(), i.toString());
+            assertEquals(r.get("roomsFound").asInt(), i.get("unchanged").asInt());
         }
     }
 }
