@@ -218,6 +218,12 @@ public final class ProviderCheck {
         Diagnosis network = diagnoseNetwork(s, t, "the identity platform at " + s.authorityHost());
         if (network != null) return network;
         GraphFailure f = GraphErrors.translate(t);
+        Diagnosis d = diagnoseSignIn(s, f);
+        // The identity platform's correlation id is what Microsoft support asks for about a failed sign-in.
+        return f.requestId() == null ? d : new Diagnosis(d.problem(), d.message() + " Correlation id: " + f.requestId() + ".");
+    }
+
+    private static Diagnosis diagnoseSignIn(GraphSettings s, GraphFailure f) {
         String text = (f.code() + " " + f.getMessage()).toLowerCase(Locale.ROOT);
         String app = "app " + s.system().clientId() + " (connection '" + s.system().name() + "')";
         if (text.contains("aadsts7000215") || text.contains("aadsts7000222") || text.contains("invalid_client")) {
