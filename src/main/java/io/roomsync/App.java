@@ -118,6 +118,10 @@ public final class App implements AutoCloseable {
     // --- services: sync health (calendar/) ------------------------------------------------------------------
     public final io.roomsync.calendar.SyncHealthService syncHealth;
 
+    // --- services: inbound sync (calendar/) ----------------------------------------------------------------
+    /** Exchange -> Roomsync: the "inbox" job pulls room mailboxes' calendarView/delta; "safety-net-resync" keeps pulls coming. */
+    public final io.roomsync.calendar.InboundSync inboundSync;
+
     // --- services: exchange sandbox ------------------------------------------------------------------------
     /** The built-in Exchange sandbox (demo mode only; null otherwise), with the demo tenant's people and rooms. */
     public final io.roomsync.sandbox.ExchangeSandbox exchangeSandbox;
@@ -175,6 +179,14 @@ public final class App implements AutoCloseable {
 
         // --- build: sync health (calendar/) ----------------------------------------------------------------
         this.syncHealth = new io.roomsync.calendar.SyncHealthService(tx, clock);
+
+        // --- build: inbound sync (calendar/) ---------------------------------------------------------------
+        this.inboundSync = new io.roomsync.calendar.InboundSync(tx, clock, providerClients,
+                new io.roomsync.graph.GraphDelta(graphCalls), audit, notifications);
+        jobs.register(io.roomsync.calendar.InboundSync.JOB, java.time.Duration.ofSeconds(10), inboundSync::drain);
+        jobs.register(io.roomsync.calendar.InboundSync.SAFETY_NET_JOB, java.time.Duration.ofMinutes(15), () -> {
+            if (inboundSync.safetyNet() > 0) jobs.wake(io.roomsync.calendar.InboundSync.JOB);
+        });
 
         // --- build: exchange sandbox -----------------------------------------------------------------------
         if (settings.demo()) {
