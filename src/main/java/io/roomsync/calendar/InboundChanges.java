@@ -71,6 +71,7 @@ public final class InboundChanges {
 
     static final int MAX_LINES = 200;
     private static final String SOURCE = Source.EXCHANGE.subSource;
+    private static final jakarta.persistence.Timeout LOCK_WAIT = jakarta.persistence.Timeout.seconds(15);
     private static final List<ReservationState> HOLDING = Arrays.stream(ReservationState.values())
             .filter(ReservationState::holdsSlot).toList();
 
@@ -88,7 +89,7 @@ public final class InboundChanges {
         Outcome out = new Outcome();
         if (changes.isEmpty()) return out;
         // The same lock portal bookings take, so an overlap check here and a booking there never both pass.
-        Reservable reservable = s.find(Reservable.class, room.reservableId(), LockModeType.PESSIMISTIC_WRITE);
+        Reservable reservable = s.find(Reservable.class, room.reservableId(), LockModeType.PESSIMISTIC_WRITE, LOCK_WAIT);
         if (reservable == null || reservable.tenantId != room.tenantId()) throw new IllegalStateException("Reservable " + room.reservableId() + " is gone");
         ZoneId zone = s.find(Building.class, reservable.buildingId).zone();
         for (Change c : changes) applyOne(s, room, reservable, zone, c, out);
@@ -115,6 +116,7 @@ public final class InboundChanges {
         Reservation r = byRoomEvent(s, reservable.id, c.id());
         if (r == null && c.iCalUId() != null) r = byIcal(s, reservable.id, c.iCalUId());
         if (r == null && c.reservationIdProperty() != null) r = byProperty(s, room.tenantId(), reservable.id, c.reservationIdProperty());
+        if (r == null && !c.cancelled()) r = awaitingAtSameTime(s, reservable.id, c);
         if (c.cancelled()) {
             if (r == null) {
                 out.unchanged++;
@@ -210,8 +212,9 @@ public final class InboundChanges {
     }
 
     /**
-     * Our own reservation's meeting reached the room: confirm it, and take over a new time set in Outlook. The room
-     * copy's subject is the booking assistant's (usually the organizer's name), so ours stays.
+     * Our own reservation's meeting reached the room: confirm it, and take over a new time set in Outlook (unless a
+     * change of ours is still on its way out, which makes Outlook's time the older one). The room copy's subject is
+     * the booking assistant's (usually the organizer's name), so ours stays.
      */
     private void updateOurs(Session s, Room room, Reservable reservable, Change c, Reservation r, Outcome out) {
         ZoneId zone = ZoneId.of(r.timeZone);
@@ -231,7 +234,7 @@ public final class InboundChanges {
             confirmed = true;
         }
         Reservation clash = null;
-        if (!c.start().equals(r.startAt) || !c.end().equals(r.endAt)) {
+        if ((!c.start().equals(r.startAt) || !c.end().equals(r.endAt)) && !outboundPending(s, r.id)) {
             changes.field("start", Times.stamp(r.startAt, zone), Times.stamp(c.start(), zone));
             changes.field("end", Times.stamp(r.endAt, zone), Times.stamp(c.end(), zone));
             r.startAt = c.start();
@@ -305,6 +308,27 @@ public final class InboundChanges {
     private static Reservation byIcal(Session s, long reservableId, String iCalUId) {
         return s.createSelectionQuery("from Reservation where reservableId = :rid and externalIcalUid = :u", Reservation.class)
                 .setParameter("rid", reservableId).setParameter("u", iCalUId).uniqueResult();
+    }
+
+    /**
+     * Our reservation still waiting for its event's iCalUId at exactly this time: the room can accept our meeting
+     * and its copy can reach us before outbound sync has committed what Graph answered (or after it crashed
+     * there), and that copy must confirm ours rather than become a second, foreign reservation.
+     */
+    private static Reservation awaitingAtSameTime(Session s, long reservableId, Change c) {
+        List<Reservation> list = s.createSelectionQuery("from Reservation where reservableId = :rid and state = :awaiting"
+                        + " and externalIcalUid is null and roomEventId is null and startAt = :start and endAt = :end order by id", Reservation.class)
+                .setParameter("rid", reservableId).setParameter("awaiting", ReservationState.AWAITING_CONFIRMATION)
+                .setParameter("start", c.start()).setParameter("end", c.end()).setMaxResults(1).getResultList();
+        return list.isEmpty() ? null : list.get(0);
+    }
+
+    /** Whether outbound sync still has to send a change of ours: then Outlook's time is older than ours. */
+    private static boolean outboundPending(Session s, long reservationId) {
+        return s.createSelectionQuery("select count(*) from SyncEvent where reservationId = :r and direction = :out and state in :pending", Long.class)
+                .setParameter("r", reservationId).setParameter("out", SyncEvent.Direction.OUTBOUND)
+                .setParameterList("pending", List.of(SyncEvent.State.NEW, SyncEvent.State.PROCESSING, SyncEvent.State.ERROR))
+                .getSingleResult() > 0;
     }
 
     /** The reservation named by our extended property: only ours (not from Exchange), of this tenant and room. */

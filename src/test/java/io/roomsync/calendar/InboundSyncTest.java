@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.roomsync.graph.GraphDelta;
 import io.roomsync.notify.Notification;
 import io.roomsync.reservation.Attendee;
 import io.roomsync.reservation.Reservation;
@@ -292,5 +293,51 @@ class InboundSyncTest {
         assertEquals(ReservationState.CONFIRMED, only(sync.aurora, 11).state);
         assertTrue(sync.inbox().isEmpty());
         assertEquals(0, sync.app.app.inboundSync.safetyNet(), "both were just pulled");
+    }
+
+    @Test
+    void the_room_copy_of_our_meeting_confirms_it_even_before_outbound_sync_stored_its_ical_uid() {
+        Reservation ours = sync.app.fixtures.reservation(sync.aurora, sync.bob, at(12, 9, 0), at(12, 10, 0), Source.PORTAL);
+        sync.app.app.tx.run(s -> {
+            Reservation r = s.find(Reservation.class, ours.id);
+            r.state = ReservationState.AWAITING_CONFIRMATION;
+            r.syncState = SyncState.ENQUEUED;
+        });
+        sync.book("bob@contoso.test", "Fixture meeting", at(12, 9, 0), at(12, 10, 0), "aurora@contoso.test");
+
+        sync.sync(sync.auroraSubscription);
+
+        Reservation confirmed = only(sync.aurora, 12);
+        assertEquals(ours.id, confirmed.id);
+        assertEquals(ReservationState.CONFIRMED, confirmed.state);
+        assertNotNull(confirmed.externalIcalUid, "adopted from the room copy; outbound sync writes the same value");
+    }
+
+    @Test
+    void occurrences_of_a_series_become_reservations_linked_by_series_id() {
+        // The sandbox books single meetings only, so the changes are given as Graph's delta returns occurrences.
+        InboundChanges changes = new InboundChanges(sync.app.app.audit, sync.app.app.notifications, java.time.Clock.systemUTC());
+        InboundChanges.Room room = new InboundChanges.Room(sync.tenant.id, sync.borealis.id, "borealis@contoso.test");
+        GraphDelta.Person organizer = new GraphDelta.Person("Ann Archer", "ann@contoso.test");
+        List<GraphDelta.Change> series = List.of(
+                new GraphDelta.Change("occ-1", false, "uid-occ-1", "master-1", "occurrence", "Ann Archer", at(13, 9, 0), at(13, 10, 0),
+                        false, false, organizer, List.of(), null),
+                new GraphDelta.Change("occ-2", false, "uid-occ-2", "master-1", "occurrence", "Ann Archer", at(14, 9, 0), at(14, 10, 0),
+                        false, false, organizer, List.of(), null),
+                new GraphDelta.Change("master-1", false, "uid-master", null, "seriesMaster", "Ann Archer", at(13, 9, 0), at(13, 10, 0),
+                        false, false, organizer, List.of(), null));
+
+        sync.app.app.tx.run(s -> changes.apply(s, room, series));
+        sync.app.app.tx.run(s -> changes.apply(s, room, series.subList(0, 1)));
+
+        Reservation first = only(sync.borealis, 13);
+        Reservation second = only(sync.borealis, 14);
+        assertEquals("master-1", first.seriesId);
+        assertEquals("master-1", second.seriesId);
+        assertNotEquals(first.id, second.id);
+
+        sync.app.app.tx.run(s -> changes.apply(s, room, List.of(GraphDelta.Change.removed("occ-2"))));
+        assertEquals(ReservationState.CANCELLED, only(sync.borealis, 14).state);
+        assertEquals(ReservationState.CONFIRMED, only(sync.borealis, 13).state);
     }
 }

@@ -57,6 +57,10 @@ public final class SyncSandboxInbound implements AutoCloseable {
     public final Subscription borealisSubscription;
 
     public SyncSandboxInbound() {
+        this(TestDatabases.Kind.MARIADB);
+    }
+
+    public SyncSandboxInbound(TestDatabases.Kind database) {
         sandbox = ExchangeSandbox.builder().build().start();
         try {
             directory = sandbox.addTenant("contoso.test", "Contoso");
@@ -67,7 +71,7 @@ public final class SyncSandboxInbound implements AutoCloseable {
             sandbox.addRoom(directory, "aurora@contoso.test", "Aurora", r -> r.capacity = 8);
             sandbox.addRoom(directory, "borealis@contoso.test", "Borealis", r -> r.capacity = 4);
 
-            app = TestApp.start(TestDatabases.Kind.MARIADB, Clock.systemUTC(), Map.of());
+            app = TestApp.start(database, Clock.systemUTC(), Map.of());
             Fixtures f = app.fixtures;
             tenant = f.tenant("Contoso");
             ann = f.user(tenant, "Ann@Contoso.test");
