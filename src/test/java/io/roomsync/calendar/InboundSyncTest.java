@@ -273,6 +273,10 @@ class InboundSyncTest {
         assertTrue(details.body().contains("Booked in Outlook: change it there."));
         assertFalse(details.body().contains("Cancel reservation"));
         assertTrue(ann.get("/reservations").body().contains("Booked in Outlook: change it there."));
+        String schedule = ann.get("/schedule?building=" + sync.building.id + "&date=" + LocalDate.now(ZoneOffset.UTC).plusDays(10)).body();
+        assertTrue(schedule.contains("href=\"/reservations/" + r.id + "\""), "the slot is on the schedule");
+        assertTrue(schedule.contains("slot dimmed"), "shown dimmed");
+        assertTrue(schedule.contains("Booked in Outlook: change it there."), "with the reason");
 
         WebClient.Response cancel = ann.post("/reservations/" + r.id + "/cancel", Map.of("version", Long.toString(r.version)));
         assertEquals(403, cancel.status());
