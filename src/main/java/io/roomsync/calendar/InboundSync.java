@@ -176,25 +176,25 @@ public final class InboundSync {
                 continue;
             }
             if (current.deltaLink() == null) throw new IllegalStateException("A delta page without next or delta link");
-            boolean stored = tx.call(s -> {
+            // The body may run again after a deadlock: it builds its own total instead of adding to the outcome.
+            InboundChanges.Outcome total = tx.call(s -> {
                 Subscription sub = s.find(Subscription.class, target.subscriptionId, LockModeType.PESSIMISTIC_WRITE);
                 // Someone else moved the delta state on meanwhile (another pull, or a reset for a resync): our link is
                 // stale, so apply nothing and let the items be pulled again from theirs.
                 if (sub == null || !Objects.equals(sub.deltaLink, expectedLink)) {
-                    return false;
+                    return null;
                 }
-                InboundChanges.Outcome last = changes.apply(s, room, current.changes());
-                outcome.add(last);
+                InboundChanges.Outcome all = new InboundChanges.Outcome();
+                all.add(outcome);
+                all.add(changes.apply(s, room, current.changes()));
                 s.createMutationQuery("update Subscription set deltaLink = :link, lastDeltaAt = :now where id = :id")
                         .setParameter("link", current.deltaLink()).setParameter("now", clock.instant())
                         .setParameter("id", target.subscriptionId).executeUpdate();
                 deleteItems(s, claimed.itemIds);
-                s.persist(syncEvent(target, started, outcome, requestIds, null));
-                return true;
+                s.persist(syncEvent(target, started, all, requestIds, null));
+                return all;
             });
-            if (!stored) {
-                release(claimed, target, Duration.ZERO, null);
-            }
+            if (total == null) release(claimed, target, Duration.ZERO, null);
             return;
         }
     }
