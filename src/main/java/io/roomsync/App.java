@@ -72,6 +72,11 @@ public final class App implements AutoCloseable {
             io.roomsync.calendar.SyncEvent.class, io.roomsync.calendar.InboxItem.class,
             io.roomsync.notify.Notification.class);
 
+    /** The entities given to Hibernate (tests that open the database without a whole app). */
+    public static List<Class<?>> entities() {
+        return ENTITIES;
+    }
+
     public final Settings settings;
     public final Clock clock;
     public final Database database;
@@ -83,7 +88,7 @@ public final class App implements AutoCloseable {
     public final AuditLog audit;
     public final io.roomsync.notify.Notifications notifications;
     /** Background work; every job is registered in the constructor and started with the web server. */
-    public final io.roomsync.jobs.Jobs jobs = new io.roomsync.jobs.Jobs(4);
+    public final io.roomsync.jobs.Jobs jobs;
 
     // --- services: tenants, users, properties, API tokens (tenant/) ----------------------------------------
     public final TenantProperties properties;
@@ -132,6 +137,7 @@ public final class App implements AutoCloseable {
         this.secrets = new SecretBox(MasterKey.resolve(settings));
         this.database = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), settings.dbPoolSize(), ENTITIES);
         this.tx = new Tx(database.sessionFactory());
+        this.jobs = new io.roomsync.jobs.Jobs(database.dataSource(), 4);
         this.signIn = new SignInService(tx, clock);
         this.pages = new Pages(settings.demo(), settings.secureCookies());
         this.audit = new AuditLog(clock);
