@@ -55,6 +55,11 @@ public final class Jobs implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Scheduler scheduler;
+    private final java.util.concurrent.ExecutorService waker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "job-waker");
+        t.setDaemon(true);
+        return t;
+    });
 
     public Jobs(DataSource dataSource, int threads) {
         this.dataSource = dataSource;
@@ -155,14 +160,26 @@ public final class Jobs implements AutoCloseable {
         if (job == null) throw new IllegalArgumentException("No job " + name);
         if (!started.get() || closed.get()) return;
         job.wakeAgain.set(true);
-        // One thread at a time schedules the wake; others leave a note so that it tries again after them.
-        while (job.wakeAgain.get() && job.waking.compareAndSet(false, true)) {
-            try {
-                job.wakeAgain.set(false);
-                schedule(job);
-            } finally {
-                job.waking.set(false);
-            }
+        startWaking(job);
+    }
+
+    /**
+     * Scheduling a wake is a write to the job store under its cluster lock, so it runs on one background thread
+     * (callers such as the webhook return at once) and wakes that arrive meanwhile are folded into one.
+     */
+    private void startWaking(Registered job) {
+        if (!job.waking.compareAndSet(false, true)) return;
+        try {
+            waker.execute(() -> {
+                try {
+                    while (job.wakeAgain.getAndSet(false) && !closed.get()) schedule(job);
+                } finally {
+                    job.waking.set(false);
+                }
+                if (job.wakeAgain.get() && !closed.get()) startWaking(job);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            job.waking.set(false);
         }
     }
 
@@ -202,6 +219,7 @@ public final class Jobs implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
+        waker.shutdownNow();
         Scheduler s = scheduler;
         if (s == null) return;
         try {
