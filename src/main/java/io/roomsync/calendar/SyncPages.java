@@ -68,12 +68,7 @@ public final class SyncPages {
 
     public void show(Context ctx) {
         SyncConfigurationService.View v = configurations.get(Web.user(ctx).tenant(), Web.pathId(ctx, "id"));
-        Map<String, String> values = new HashMap<>();
-        values.put("reservableId", String.valueOf(v.configuration().reservableId));
-        values.put("providerId", String.valueOf(v.configuration().providerId));
-        values.put("mailboxEmail", v.configuration().mailboxEmail);
-        if (v.configuration().noRequest) values.put("noRequest", "on");
-        render(ctx, v.configuration().id, FormState.of(values), null);
+        render(ctx, v.configuration().id, stored(v), null);
     }
 
     public void update(Context ctx) {
@@ -107,13 +102,7 @@ public final class SyncPages {
             pages.redirectWithFlash(ctx, "/admin/sync/configurations/" + id, o.message());
         } catch (ConflictException e) {
             ctx.status(409);
-            SyncConfigurationService.View v = configurations.get(user.tenant(), id);
-            Map<String, String> values = new HashMap<>();
-            values.put("reservableId", String.valueOf(v.configuration().reservableId));
-            values.put("providerId", String.valueOf(v.configuration().providerId));
-            values.put("mailboxEmail", v.configuration().mailboxEmail);
-            if (v.configuration().noRequest) values.put("noRequest", "on");
-            render(ctx, id, FormState.of(values), e.getMessage());
+            render(ctx, id, stored(configurations.get(user.tenant(), id)), e.getMessage());
         }
     }
 
@@ -155,6 +144,15 @@ public final class SyncPages {
         pages.render(ctx, "calendar/configuration.jte", new ConfigurationPage(pages.layout(ctx,
                 id == null ? "New sync configuration" : "Sync configuration", "sync-configurations"), id, view, form,
                 configurations.options(tenant), error));
+    }
+
+    private static FormState stored(SyncConfigurationService.View v) {
+        Map<String, String> values = new HashMap<>();
+        values.put("reservableId", String.valueOf(v.configuration().reservableId));
+        values.put("providerId", String.valueOf(v.configuration().providerId));
+        values.put("mailboxEmail", v.configuration().mailboxEmail);
+        if (v.configuration().noRequest) values.put("noRequest", "on");
+        return FormState.of(values);
     }
 
     private static SyncConfigurationService.Input input(FormState form) {
