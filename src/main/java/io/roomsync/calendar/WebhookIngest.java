@@ -49,16 +49,33 @@ public final class WebhookIngest {
     public Result ingest(List<Item> items, boolean lifecycle, int malformed) {
         Set<String> ids = new HashSet<>();
         for (Item i : items) if (i.subscriptionId() != null) ids.add(i.subscriptionId());
-        Map<String, Known> known = lookup(ids);
         Instant now = clock.instant();
+        // One transaction: look the subscriptions up, insert the valid items (one batch), touch last_notification_at.
+        Sorted sorted = tx.call(s -> {
+            Sorted out = sort(items, lifecycle, lookup(s, ids), now);
+            if (!out.rows.isEmpty()) insert(s, out.rows, out.touched, now);
+            return out;
+        });
+        sorted.touched.forEach(id -> lastTouched.put(id, now));
+        sorted.forgedByTenant.forEach((tenant, n) -> counters.count(tenant, WebhookCounters.Reason.FORGED, n));
+        counters.count(WebhookCounters.UNATTRIBUTED, WebhookCounters.Reason.UNKNOWN, sorted.unknown);
+        counters.count(WebhookCounters.UNATTRIBUTED, WebhookCounters.Reason.MALFORMED, sorted.malformed + malformed);
+        int forged = sorted.forgedByTenant.values().stream().mapToInt(Integer::intValue).sum();
+        return new Result(sorted.rows.size(), forged, sorted.unknown, sorted.malformed + malformed);
+    }
+
+    /** The items split into rows to insert and drops, by reason. */
+    private record Sorted(List<Object[]> rows, Set<Long> touched, Map<Long, Integer> forgedByTenant, int unknown, int malformed) {}
+
+    private Sorted sort(List<Item> items, boolean lifecycle, Map<String, Known> known, Instant now) {
         List<Object[]> rows = new ArrayList<>();
         Map<Long, Integer> forgedByTenant = new HashMap<>();
-        int unknown = 0;
-        int badItems = malformed;
         Set<Long> touched = new HashSet<>();
+        int unknown = 0;
+        int bad = 0;
         for (Item i : items) {
             if (i.subscriptionId() == null || (lifecycle ? i.lifecycleEvent() == null : i.changeType() == null)) {
-                badItems++;
+                bad++;
                 continue;
             }
             Known k = known.get(i.subscriptionId());
@@ -76,52 +93,42 @@ public final class WebhookIngest {
             Instant last = lastTouched.get(k.id());
             if (last == null || last.isBefore(now.minusSeconds(1))) touched.add(k.id());
         }
-        if (!rows.isEmpty()) insert(rows, touched, now);
-        touched.forEach(id -> lastTouched.put(id, now));
-        forgedByTenant.forEach((tenant, n) -> counters.count(tenant, WebhookCounters.Reason.FORGED, n));
-        counters.count(WebhookCounters.UNATTRIBUTED, WebhookCounters.Reason.UNKNOWN, unknown);
-        counters.count(WebhookCounters.UNATTRIBUTED, WebhookCounters.Reason.MALFORMED, badItems);
-        int forged = forgedByTenant.values().stream().mapToInt(Integer::intValue).sum();
-        return new Result(rows.size(), forged, unknown, badItems);
+        return new Sorted(rows, touched, forgedByTenant, unknown, bad);
     }
 
-    private Map<String, Known> lookup(Set<String> graphIds) {
+    private static Map<String, Known> lookup(org.hibernate.Session s, Set<String> graphIds) {
         if (graphIds.isEmpty()) return Map.of();
-        return tx.call(s -> {
-            Map<String, Known> out = new HashMap<>();
-            s.createSelectionQuery("select graphSubscriptionId, id, tenantId, clientStateHash from Subscription "
+        Map<String, Known> out = new HashMap<>();
+        s.createSelectionQuery("select graphSubscriptionId, id, tenantId, clientStateHash from Subscription "
                             + "where graphSubscriptionId in (:ids) and clientStateHash is not null", Object[].class)
                     .setParameter("ids", graphIds).getResultList()
                     .forEach(r -> out.put((String) r[0], new Known((Long) r[1], (Long) r[2], (String) r[3])));
-            return out;
-        });
+        return out;
     }
 
-    private void insert(List<Object[]> rows, Set<Long> touched, Instant now) {
+    private static void insert(org.hibernate.Session s, List<Object[]> rows, Set<Long> touched, Instant now) {
         LocalDateTime at = LocalDateTime.ofInstant(now, ZoneOffset.UTC);
-        tx.run(s -> {
-            s.doWork(conn -> {
-                try (PreparedStatement ps = conn.prepareStatement("insert into inbox_item (tenant_id, subscription_id, kind, "
-                        + "change_type, lifecycle_event, resource_id, received_at, attempts, next_attempt_at) values (?, ?, ?, ?, ?, ?, ?, 0, ?)")) {
-                    for (Object[] r : rows) {
-                        ps.setLong(1, (Long) r[0]);
-                        ps.setLong(2, (Long) r[1]);
-                        ps.setString(3, (String) r[2]);
-                        ps.setString(4, (String) r[3]);
-                        ps.setString(5, (String) r[4]);
-                        ps.setString(6, (String) r[5]);
-                        ps.setObject(7, at);
-                        ps.setObject(8, at);
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
+        s.doWork(conn -> {
+            try (PreparedStatement ps = conn.prepareStatement("insert into inbox_item (tenant_id, subscription_id, kind, "
+                    + "change_type, lifecycle_event, resource_id, received_at, attempts, next_attempt_at) values (?, ?, ?, ?, ?, ?, ?, 0, ?)")) {
+                for (Object[] r : rows) {
+                    ps.setLong(1, (Long) r[0]);
+                    ps.setLong(2, (Long) r[1]);
+                    ps.setString(3, (String) r[2]);
+                    ps.setString(4, (String) r[3]);
+                    ps.setString(5, (String) r[4]);
+                    ps.setString(6, (String) r[5]);
+                    ps.setObject(7, at);
+                    ps.setObject(8, at);
+                    ps.addBatch();
                 }
-            });
-            if (!touched.isEmpty()) {
-                s.createMutationQuery("update Subscription set lastNotificationAt = :now where id in (:ids)")
-                        .setParameter("now", now).setParameter("ids", touched).executeUpdate();
+                ps.executeBatch();
             }
         });
+        if (!touched.isEmpty()) {
+            s.createMutationQuery("update Subscription set lastNotificationAt = :now where id in (:ids)")
+                    .setParameter("now", now).setParameter("ids", touched).executeUpdate();
+        }
     }
 
     private static String truncate(String s, int max) {
