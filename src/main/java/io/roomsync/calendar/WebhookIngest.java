@@ -56,7 +56,6 @@ public final class WebhookIngest {
             if (!out.rows.isEmpty()) insert(s, out.rows, out.touched, now);
             return out;
         });
-        sorted.touched.forEach(id -> lastTouched.put(id, now));
         sorted.forgedByTenant.forEach((tenant, n) -> counters.count(tenant, WebhookCounters.Reason.FORGED, n));
         counters.count(WebhookCounters.UNATTRIBUTED, WebhookCounters.Reason.UNKNOWN, sorted.unknown);
         counters.count(WebhookCounters.UNATTRIBUTED, WebhookCounters.Reason.MALFORMED, sorted.malformed + malformed);
@@ -90,8 +89,12 @@ public final class WebhookIngest {
             rows.add(new Object[] {k.tenantId(), k.id(), lifecycle ? "LIFECYCLE" : "CHANGE",
                     lifecycle ? null : truncate(i.changeType(), 16), lifecycle ? truncate(i.lifecycleEvent(), 40) : null,
                     truncate(i.resourceId(), 500)});
-            Instant last = lastTouched.get(k.id());
-            if (last == null || last.isBefore(now.minusSeconds(1))) touched.add(k.id());
+            // Claimed before the write, so that concurrent requests for one subscription don't queue on its row.
+            lastTouched.compute(k.id(), (id, last) -> {
+                if (last != null && !last.isBefore(now.minusSeconds(1))) return last;
+                touched.add(id);
+                return now;
+            });
         }
         return new Sorted(rows, touched, forgedByTenant, unknown, bad);
     }
