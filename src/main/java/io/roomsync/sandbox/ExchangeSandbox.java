@@ -454,9 +454,9 @@ public final class ExchangeSandbox implements AutoCloseable {
     public record OutlookEvent(String id, String subject, Instant start, Instant end, String timeZone, boolean allDay,
                                String organizerName, String organizerAddress, boolean organizer, String response,
                                List<OutlookAttendee> attendees, String type, String seriesMasterId) {
-        /** An invitation the owner can still answer (on the series for an occurrence). */
+        /** An invitation the owner has not accepted yet (a declined one has left the calendar). */
         public boolean awaitsResponse() {
-            return !organizer && !"declined".equals(response) && !"organizer".equals(response);
+            return !organizer && !"accepted".equals(response) && !"organizer".equals(response);
         }
 
         public boolean recurring() {
