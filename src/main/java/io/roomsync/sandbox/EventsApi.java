@@ -163,6 +163,8 @@ final class EventsApi {
             }
             Series.masterChanging(state, current, updated);
             state.saved(updated, SandboxState.Change.UPDATED);
+            // Given a recurrence, a single event becomes the master: delta clients must drop the instance they hold.
+            if (!current.isSeriesMaster() && updated.isSeriesMaster()) state.leftView(updated.mailboxId, updated.id);
             SandboxEvent series = Series.masterOf(state, updated);
             // Exchange keeps exceptions inside the master item: the master changes with them.
             if (series != updated) state.saved(series, SandboxState.Change.UPDATED);

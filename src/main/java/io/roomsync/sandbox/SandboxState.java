@@ -84,6 +84,11 @@ final class SandboxState {
         cal.tombstones.put(instanceId, ++sequence);
     }
 
+    /** A stored event that calendarView no longer shows as itself (a single instance that became a series master). */
+    synchronized void leftView(String mailboxId, String eventId) {
+        calendar(mailboxId).tombstones.put(eventId, ++sequence);
+    }
+
     private void fire(String mailboxId, String eventId, String changeKey, Change change) {
         Directory.Mailbox mailbox = directory.mailbox(mailboxId).orElse(null);
         if (mailbox == null) return;
