@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * Graph's patternedRecurrence: reads and validates it into the normalised shape Graph answers with, and expands it
- * into the dates of a series. A series without an end stops after {@link #NO_END_HORIZON_DAYS} days and no series has
- * more than {@link #MAX_OCCURRENCES} occurrences: the sandbox's sane horizon (Outlook also caps numbered series at 999).
+ * into the dates of a series. Only endDate series may run past {@link #NO_END_HORIZON_DAYS} days from their start (noEnd
+ * and numbered ones stop there), and no series has more than {@link #MAX_OCCURRENCES} occurrences: the sandbox's sane
+ * horizon (Outlook also caps numbered series at 999).
  */
 final class Recurrence {
     static final int NO_END_HORIZON_DAYS = 730;
