@@ -223,6 +223,27 @@ class SandboxSeriesTest {
     }
 
     @Test
+    void changes_to_a_series_or_one_of_its_occurrences_are_notified_on_the_master() throws Exception {
+        f.sandbox.addUser(f.tenant, "dana@contoso.test", "Dana Diaz");
+        Subscription sub = f.graph.subscriptions().post(subscription("dana@contoso.test"));
+        Event master = f.graph.users().byUserId("dana@contoso.test").events().post(series("Office hours",
+                day(110, 16, 0), day(110, 17, 0), 3, List.of()));
+        f.awaitIdle();
+        assertEquals(Set.of(master.getId()), notifiedIds(sub), "creating the series notifies its master");
+
+        hook.clear();
+        String occurrence = view("dana@contoso.test", 111, 112).get(0).getId();
+        f.graph.users().byUserId("dana@contoso.test").events().byEventId(occurrence).delete();
+        Event rename = new Event();
+        rename.setSubject("Open office hours");
+        f.graph.users().byUserId("dana@contoso.test").events().byEventId(master.getId()).patch(rename);
+        f.awaitIdle();
+        assertEquals(Set.of(master.getId()), notifiedIds(sub));
+        assertTrue(hook.items().stream().filter(i -> i.get("subscriptionId").asText().equals(sub.getId()))
+                .allMatch(i -> i.get("changeType").asText().equals("updated")));
+    }
+
+    @Test
     void a_room_accepts_a_free_series_and_its_calendar_holds_the_same_occurrences() throws Exception {
         Event master = f.graph.users().byUserId("ann@contoso.test").events().post(series("Team lunch",
                 day(60, 12, 0), day(60, 13, 0), 3, List.of(), "aurora@contoso.test"));
