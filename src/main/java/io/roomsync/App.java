@@ -558,6 +558,7 @@ public final class App implements AutoCloseable {
             r.post("/sandbox/outlook/meetings", sandboxPages::createMeeting);
             r.post("/sandbox/outlook/meetings/move", sandboxPages::moveMeeting);
             r.post("/sandbox/outlook/meetings/cancel", sandboxPages::cancelMeeting);
+            r.post("/sandbox/outlook/meetings/respond", sandboxPages::respondToMeeting);
             r.post("/sandbox/outlook/subscriptions/lifecycle", sandboxPages::sendLifecycleEvent);
         }
 

@@ -96,6 +96,25 @@ final class CalendarViewApi {
         }
     }
 
+    /** GET /events/{masterId}/instances: the occurrences and exceptions of one series in a window. */
+    SandboxResponse instances(GraphCall call, String masterId) {
+        Instant[] window = window(call.req);
+        EventJson.View view = EventsApi.view(call.req, true);
+        synchronized (state) {
+            SandboxEvent master = Series.resolve(state, call.mailbox.id, masterId);
+            if (master == null) throw GraphError.itemNotFound();
+            ObjectNode out = Json.object();
+            out.put("@odata.context", call.graphBase() + "/$metadata#users('" + call.mailboxPath + "')/events('" + masterId + "')/instances");
+            ArrayNode value = out.putArray("value");
+            if (master.isSeriesMaster()) {
+                for (SandboxEvent e : Series.instances(state, master)) {
+                    if (e.overlaps(window[0], window[1])) value.add(EventJson.render(e, call.req.origin, view));
+                }
+            }
+            return EventsApi.withPreferenceApplied(SandboxResponse.json(200, out), call.req);
+        }
+    }
+
     SandboxResponse delta(GraphCall call) {
         for (String p : DELTA_UNSUPPORTED) {
             if (call.req.param(p) != null) {
@@ -155,7 +174,7 @@ final class CalendarViewApi {
 
     private ObjectNode render(GraphCall call, Cursor cursor, Item item, EventJson.View view) {
         if (item.removed) return EventJson.removed(item.id);
-        SandboxEvent e = state.event(cursor.mailboxId, item.id);
+        SandboxEvent e = Series.resolve(state, cursor.mailboxId, item.id);
         // Deleted or moved out of the window since the round started: the client learns it as removed.
         if (e == null || !e.overlaps(cursor.from, cursor.to)) return EventJson.removed(item.id);
         ObjectNode o = Json.object();
@@ -169,7 +188,16 @@ final class CalendarViewApi {
         List<Item> items = new ArrayList<>();
         SandboxState.MailboxCalendar cal = state.calendar(t.mailboxId);
         for (SandboxEvent e : cal.events.values()) {
-            if (e.changeSeq > t.seq) {
+            if (e.changeSeq <= t.seq) continue;
+            if (e.isSeriesMaster()) {
+                // A changed master changes its occurrences; the master itself is not in a calendar view.
+                for (SandboxEvent o : Series.instances(state, e)) {
+                    if (o.seriesMasterId != null && "exception".equals(o.type)) continue;
+                    if (!o.overlaps(t.from, t.to)) continue;
+                    order.add(new long[] {e.changeSeq, items.size()});
+                    items.add(new Item(o.id, false));
+                }
+            } else {
                 order.add(new long[] {e.changeSeq, items.size()});
                 items.add(new Item(e.id, !e.overlaps(t.from, t.to)));
             }
@@ -218,7 +246,13 @@ final class CalendarViewApi {
 
     private List<SandboxEvent> inWindow(String mailboxId, Instant from, Instant to) {
         List<SandboxEvent> out = new ArrayList<>();
-        for (SandboxEvent e : state.calendar(mailboxId).all()) if (e.overlaps(from, to)) out.add(e);
+        for (SandboxEvent e : state.calendar(mailboxId).all()) {
+            if (e.isSeriesMaster()) {
+                for (SandboxEvent o : Series.instances(state, e)) if (!"exception".equals(o.type) && o.overlaps(from, to)) out.add(o);
+            } else if (e.overlaps(from, to)) {
+                out.add(e);
+            }
+        }
         out.sort(Comparator.comparing((SandboxEvent e) -> e.start).thenComparing(e -> e.id));
         return out;
     }

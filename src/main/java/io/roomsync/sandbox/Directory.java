@@ -142,6 +142,9 @@ public final class Directory {
         public volatile String floorLabel;
         public volatile String bookingType = "standard";
         public volatile boolean hiddenFromAddressLists = false;
+        public volatile boolean allowRecurringMeetings = true;
+        /** A series reaching past the booking window is declined ($true, Exchange's default). */
+        public volatile boolean enforceSchedulingHorizon = true;
     }
 
     /** A room list (distribution group of rooms), addressed by its e-mail address in the Places API. */

@@ -39,6 +39,7 @@ final class EventJson {
         Set<String> changed = new LinkedHashSet<>();
         String startDateTime = null, startZone = null, endDateTime = null, endZone = null;
         boolean locationSet = false;
+        JsonNode recurrence = null;
         for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
             String name = f.getKey();
@@ -82,10 +83,10 @@ final class EventJson {
                     break;
                 case "singleValueExtendedProperties": readExtendedProperties(event, v); break;
                 case "recurrence":
-                    if (!v.isNull()) {
-                        throw new GraphError(501, "notSupported",
-                                "The Exchange sandbox does not support recurring events yet.");
+                    if (event.seriesMasterId != null && !v.isNull()) {
+                        throw GraphError.invalidRequest("An occurrence or exception of a series cannot have its own recurrence.");
                     }
+                    recurrence = v;
                     break;
                 default:
                     if (PASSTHROUGH.contains(name)) {
@@ -115,6 +116,13 @@ final class EventJson {
         }
         if (event.end.isBefore(event.start)) {
             throw GraphError.badRequest("ErrorCalendarEndDateIsEarlierThanStartDate", "The end date occurs before the start date.");
+        }
+        if (recurrence != null && recurrence.isNull()) {
+            event.recurrence = null;
+            if (event.isSeriesMaster()) event.type = "singleInstance";
+        } else if (recurrence != null) {
+            event.recurrence = Recurrence.read(recurrence, LocalDateTime.ofInstant(event.start, TimeZones.zone(event.startZone)).toLocalDate());
+            event.type = "seriesMaster";
         }
         return changed;
     }
@@ -230,7 +238,7 @@ final class EventJson {
         o.put("originalStartTimeZone", e.startZone);
         o.put("originalEndTimeZone", e.endZone);
         o.put("iCalUId", e.iCalUId);
-        o.put("uid", e.iCalUId);
+        o.put("uid", e.uid);
         o.put("reminderMinutesBeforeStart", e.other.path("reminderMinutesBeforeStart").asInt(15));
         o.put("isReminderOn", e.other.path("isReminderOn").asBoolean(!"free".equals(e.showAs)));
         o.put("hasAttachments", false);
@@ -243,9 +251,13 @@ final class EventJson {
         o.put("isCancelled", e.isCancelled);
         o.put("isOrganizer", e.isOrganizer);
         o.put("responseRequested", e.responseRequested);
-        o.putNull("seriesMasterId");
+        if (e.seriesMasterId == null) o.putNull("seriesMasterId");
+        else o.put("seriesMasterId", e.seriesMasterId);
         o.put("showAs", e.showAs);
-        o.put("type", "singleInstance");
+        o.put("type", e.type);
+        if (e.originalStart != null) {
+            o.put("originalStart", Json.instant(e.originalStart));
+        }
         o.put("webLink", origin + "/owa/?itemid=" + e.id + "&exvsurl=1&path=/calendar/item");
         o.putNull("onlineMeetingUrl");
         o.put("isOnlineMeeting", e.other.path("isOnlineMeeting").asBoolean(false));
@@ -263,7 +275,8 @@ final class EventJson {
         o.set("end", dateTimeTimeZone(e.end, view));
         o.set("location", e.location == null ? emptyLocation() : e.location.deepCopy());
         o.set("locations", e.locations == null ? Json.array() : e.locations.deepCopy());
-        o.putNull("recurrence");
+        if (e.recurrence == null) o.putNull("recurrence");
+        else o.set("recurrence", e.recurrence.deepCopy());
         ArrayNode attendees = o.putArray("attendees");
         for (SandboxEvent.Attendee a : e.attendees) {
             ObjectNode an = attendees.addObject();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -117,6 +118,8 @@ final class EventsApi {
         synchronized (state) {
             List<SandboxEvent> all = new ArrayList<>();
             for (SandboxEvent e : state.calendar(call.mailbox.id).all()) {
+                // /events lists single instances and series masters; occurrences and exceptions only come expanded.
+                if (e.seriesMasterId != null) continue;
                 if (iCalUId != null && !iCalUId.equals(e.iCalUId)) continue;
                 if (propFilter != null) {
                     boolean hit = false;
@@ -147,7 +150,8 @@ final class EventsApi {
             if (ifMatch != null && !ifMatch.equals("*") && !ifMatch.equals("W/\"" + current.changeKey + "\"")) {
                 throw new GraphError(412, "ErrorIrresolvableConflict", "The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.");
             }
-            SandboxEvent updated = current.copy();
+            // Changing one occurrence turns it into an exception under the same id.
+            SandboxEvent updated = "occurrence".equals(current.type) ? Series.exceptionFrom(current) : current.copy();
             Set<String> changed = EventJson.apply(updated, json, false);
             boolean moved = !updated.start.equals(current.start) || !updated.end.equals(current.end);
             if (moved && updated.isOrganizer) {
@@ -157,10 +161,16 @@ final class EventsApi {
                     a.responseTime = SandboxEvent.NO_RESPONSE_TIME;
                 }
             }
+            Series.masterChanging(state, current, updated);
             state.saved(updated, SandboxState.Change.UPDATED);
+            // Given a recurrence, a single event becomes the master: delta clients must drop the instance they hold.
+            if (!current.isSeriesMaster() && updated.isSeriesMaster()) state.leftView(updated.mailboxId, updated.id);
+            SandboxEvent series = Series.masterOf(state, updated);
+            // Exchange keeps exceptions inside the master item: the master changes with them.
+            if (series != updated) state.saved(series, SandboxState.Change.UPDATED);
             if (updated.isOrganizer && !call.mailbox.isRoom() && !changed.isEmpty()
                     && (!updated.attendees.isEmpty() || !current.attendees.isEmpty())) {
-                booking.organizerChanged(updated);
+                booking.organizerChanged(series);
             }
             ObjectNode out = Json.object();
             out.put("@odata.context", call.graphBase() + "/$metadata#users('" + call.mailboxPath + "')/events/$entity");
@@ -172,8 +182,8 @@ final class EventsApi {
     SandboxResponse delete(GraphCall call, String eventId) {
         synchronized (state) {
             SandboxEvent e = find(call, eventId);
-            state.removed(e);
-            if (e.isOrganizer && !call.mailbox.isRoom()) booking.organizerChanged(e);
+            SandboxEvent series = remove(e);
+            if (e.isOrganizer && !call.mailbox.isRoom()) booking.organizerChanged(series);
             return SandboxResponse.empty(204);
         }
     }
@@ -190,14 +200,81 @@ final class EventsApi {
                 throw GraphError.invalidRequest("Your request can't be completed. You need to be an organizer to cancel a meeting.");
             }
             // Cancelling sends cancellations and moves the organizer's copy to Deleted Items: gone from the calendar.
-            state.removed(e);
-            if (!call.mailbox.isRoom()) booking.organizerChanged(e);
+            SandboxEvent series = remove(e);
+            if (!call.mailbox.isRoom()) booking.organizerChanged(series);
+            return SandboxResponse.empty(202);
+        }
+    }
+
+    /**
+     * Removes an event; one occurrence or exception goes alone (its master records it as cancelled), a master takes
+     * its series with it. Returns what the booking assistant must look at again: the master, or the event.
+     */
+    private SandboxEvent remove(SandboxEvent e) {
+        if (e.seriesMasterId != null) {
+            SandboxEvent master = state.event(e.mailboxId, e.seriesMasterId);
+            if ("exception".equals(e.type)) state.removed(e);
+            else state.instanceRemoved(e.mailboxId, e.id);
+            if (master == null) return e;
+            master.cancelledOccurrences.add(e.originalStart);
+            state.saved(master, SandboxState.Change.UPDATED);
+            return master;
+        }
+        if (e.isSeriesMaster()) Series.remove(state, e);
+        else state.removed(e);
+        return e;
+    }
+
+    /**
+     * accept, tentativelyAccept, decline on an attendee's copy: its own response changes and, with sendResponse
+     * (default true), the organizer's copy records it. Declining moves the copy to Deleted Items, as Exchange does.
+     */
+    SandboxResponse respond(GraphCall call, String eventId, String action) {
+        boolean sendResponse = true;
+        if (call.req.hasBody()) {
+            ObjectNode body = call.req.jsonObject();
+            String comment = Json.text(body, "comment");
+            if (comment != null && comment.length() > 4000) throw GraphError.invalidRequest("The comment is too long.");
+            if (body.hasNonNull("sendResponse")) sendResponse = body.get("sendResponse").asBoolean(true);
+        }
+        String response = switch (action) {
+            case "accept" -> "accepted";
+            case "tentativelyaccept" -> "tentativelyAccepted";
+            default -> "declined";
+        };
+        synchronized (state) {
+            SandboxEvent e = find(call, eventId);
+            if (e.isOrganizer) {
+                throw GraphError.invalidRequest("Your request can't be completed. You can't respond to a meeting you organized.");
+            }
+            if (e.seriesMasterId != null) {
+                throw new GraphError(501, "notSupported", "The Exchange sandbox takes responses for whole series only; respond on the series master.");
+            }
+            Instant now = state.now();
+            if (response.equals("declined")) {
+                remove(e);
+            } else {
+                SandboxEvent updated = e.copy();
+                updated.response = response;
+                updated.responseTime = now;
+                updated.showAs = response.equals("accepted") ? "busy" : "tentative";
+                state.saved(updated, SandboxState.Change.UPDATED);
+            }
+            if (sendResponse && e.copiedFromMailboxId != null) {
+                SandboxEvent org = state.event(e.copiedFromMailboxId, e.copiedFromEventId);
+                SandboxEvent.Attendee a = org == null ? null : org.attendee(call.mailbox.address);
+                if (a != null) {
+                    a.response = response;
+                    a.responseTime = now;
+                    state.saved(org, SandboxState.Change.UPDATED);
+                }
+            }
             return SandboxResponse.empty(202);
         }
     }
 
     private SandboxEvent find(GraphCall call, String eventId) {
-        SandboxEvent e = state.event(call.mailbox.id, eventId);
+        SandboxEvent e = Series.resolve(state, call.mailbox.id, eventId);
         if (e == null) throw GraphError.itemNotFound();
         return e;
     }

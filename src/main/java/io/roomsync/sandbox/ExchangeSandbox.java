@@ -458,7 +458,16 @@ public final class ExchangeSandbox implements AutoCloseable {
     /** One event of a mailbox's calendar, as Outlook would list it. {@code response} is the owner's own. */
     public record OutlookEvent(String id, String subject, Instant start, Instant end, String timeZone, boolean allDay,
                                String organizerName, String organizerAddress, boolean organizer, String response,
-                               List<OutlookAttendee> attendees) {}
+                               List<OutlookAttendee> attendees, String type, String seriesMasterId) {
+        /** An invitation the owner has not accepted yet (a declined one has left the calendar). */
+        public boolean awaitsResponse() {
+            return !organizer && !"accepted".equals(response) && !"organizer".equals(response);
+        }
+
+        public boolean recurring() {
+            return seriesMasterId != null || "seriesMaster".equals(type);
+        }
+    }
 
     /** A subscription the sandbox holds, for the page's lifecycle panel. */
     public record SubscriptionInfo(String id, String resource, String mailboxAddress, String changeType,
@@ -480,7 +489,13 @@ public final class ExchangeSandbox implements AutoCloseable {
             Directory.Mailbox m = mailbox(mailboxAddress);
             List<OutlookEvent> out = new ArrayList<>();
             for (SandboxEvent e : state.calendar(m.id).all()) {
-                if (!e.isCancelled && e.overlaps(from, to)) out.add(outlookEvent(e));
+                if (e.isSeriesMaster()) {
+                    for (SandboxEvent o : Series.instances(state, e)) {
+                        if ("occurrence".equals(o.type) && !o.isCancelled && o.overlaps(from, to)) out.add(outlookEvent(o));
+                    }
+                } else if (!e.isCancelled && e.overlaps(from, to)) {
+                    out.add(outlookEvent(e));
+                }
             }
             out.sort(Comparator.comparing(OutlookEvent::start).thenComparing(OutlookEvent::end)
                     .thenComparing(OutlookEvent::subject).thenComparing(OutlookEvent::id));
@@ -492,7 +507,7 @@ public final class ExchangeSandbox implements AutoCloseable {
     public Optional<OutlookEvent> event(String mailboxAddress, String eventId) {
         synchronized (state) {
             Directory.Mailbox m = mailbox(mailboxAddress);
-            SandboxEvent e = state.event(m.id, eventId);
+            SandboxEvent e = Series.resolve(state, m.id, eventId);
             return e == null ? Optional.empty() : Optional.of(outlookEvent(e));
         }
     }
@@ -504,7 +519,7 @@ public final class ExchangeSandbox implements AutoCloseable {
             attendees.add(new OutlookAttendee(a.name, a.address, a.type, a.response, room));
         }
         return new OutlookEvent(e.id, e.subject, e.start, e.end, e.startZone, e.isAllDay, e.organizerName,
-                e.organizerAddress, e.isOrganizer, e.response, List.copyOf(attendees));
+                e.organizerAddress, e.isOrganizer, e.response, List.copyOf(attendees), e.type, e.seriesMasterId);
     }
 
     /** The subscriptions on a tenant's mailboxes, soonest expiry first. */

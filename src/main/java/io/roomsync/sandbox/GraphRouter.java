@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
  */
 final class GraphRouter {
     private static final Logger LOG = LoggerFactory.getLogger(GraphRouter.class);
+    private static final java.util.Set<String> RESPONSES = java.util.Set.of("accept", "decline", "tentativelyaccept");
 
     private final SandboxState state;
     private final Identity identity;
@@ -189,6 +190,10 @@ final class GraphRouter {
                 }
             } else if (r.size() == 3 && r.get(2).equalsIgnoreCase("cancel") && m.equals("POST")) {
                 return events.cancel(call, r.get(1));
+            } else if (r.size() == 3 && m.equals("POST") && RESPONSES.contains(r.get(2).toLowerCase(Locale.ROOT))) {
+                return events.respond(call, r.get(1), r.get(2).toLowerCase(Locale.ROOT));
+            } else if (r.size() == 3 && r.get(2).equalsIgnoreCase("instances") && m.equals("GET")) {
+                return calendarView.instances(call, r.get(1));
             } else if (r.size() == 3) {
                 throw GraphError.unknownSegment(r.get(2));
             }

@@ -53,6 +53,17 @@ final class SandboxEvent {
     /** Set on a room's copy: the organizer mailbox and event the booking assistant copied it from. */
     String copiedFromMailboxId;
     String copiedFromEventId;
+    /** singleInstance, seriesMaster, occurrence (never stored: expanded from its master) or exception. */
+    String type = "singleInstance";
+    /** A series master's normalised patternedRecurrence. */
+    ObjectNode recurrence;
+    /** Occurrences and exceptions: their master and the start the pattern gave them. */
+    String seriesMasterId;
+    Instant originalStart;
+    /** A master's occurrences that were deleted or cancelled, by original start. */
+    final java.util.TreeSet<Instant> cancelledOccurrences = new java.util.TreeSet<>();
+    /** Graph's uid: the series' iCalUId for every instance of it, else the event's own. */
+    String uid;
 
     SandboxEvent(String id, String mailboxId, String iCalUId, Instant created) {
         this.id = id;
@@ -60,6 +71,11 @@ final class SandboxEvent {
         this.iCalUId = iCalUId;
         this.created = created;
         this.lastModified = created;
+        this.uid = iCalUId;
+    }
+
+    boolean isSeriesMaster() {
+        return "seriesMaster".equals(type);
     }
 
     static final class Attendee {
@@ -86,7 +102,12 @@ final class SandboxEvent {
 
     /** A working copy for updates: a failed PATCH must leave the stored event untouched. */
     SandboxEvent copy() {
-        SandboxEvent c = new SandboxEvent(id, mailboxId, iCalUId, created);
+        return copyAs(id, mailboxId, iCalUId);
+    }
+
+    /** The same event under another identity (an occurrence expanded from its master). */
+    SandboxEvent copyAs(String newId, String newMailboxId, String newICalUId) {
+        SandboxEvent c = new SandboxEvent(newId, newMailboxId, newICalUId, created);
         c.transactionId = transactionId;
         c.lastModified = lastModified;
         c.changeKey = changeKey;
@@ -117,6 +138,12 @@ final class SandboxEvent {
         c.other.setAll(other.deepCopy());
         c.copiedFromMailboxId = copiedFromMailboxId;
         c.copiedFromEventId = copiedFromEventId;
+        c.type = type;
+        c.recurrence = recurrence == null ? null : recurrence.deepCopy();
+        c.seriesMasterId = seriesMasterId;
+        c.originalStart = originalStart;
+        c.cancelledOccurrences.addAll(cancelledOccurrences);
+        c.uid = uid;
         return c;
     }
 

@@ -51,7 +51,14 @@ public final class SandboxOutlook {
 
     /** The meeting form as typed; rooms are addresses of room mailboxes, attendees free text of e-mail addresses. */
     public record MeetingInput(String subject, String date, String start, String end, String timeZone,
-                               List<String> rooms, String attendees) {}
+                               List<String> rooms, String attendees, String repeat, String count) {}
+
+    /** Outlook's simple repeat choices; a repeating meeting ends after a number of occurrences. */
+    public static final List<String> REPEATS = List.of("none", "daily", "weekly");
+    static final int MAX_OCCURRENCES = 52;
+
+    /** What an invitee can answer, as Graph's actions name them. */
+    public static final List<String> RESPONSES = List.of("accept", "tentativelyAccept", "decline");
 
     /** A new time for a meeting, typed in {@code timeZone}. */
     public record MoveInput(String date, String start, String end, String timeZone) {}
@@ -133,6 +140,18 @@ public final class SandboxOutlook {
         if (rooms.size() + people.size() > MAX_ATTENDEES) {
             errors.add("attendees", "Invite at most " + MAX_ATTENDEES + " rooms and people.");
         }
+        String repeat = in.repeat() == null || in.repeat().isBlank() ? "none" : in.repeat().strip();
+        int count = 0;
+        if (!REPEATS.contains(repeat)) {
+            errors.add("repeat", "Choose does not repeat, daily or weekly.");
+        } else if (!repeat.equals("none")) {
+            try {
+                count = Integer.parseInt(blankToEmpty(in.count()));
+            } catch (NumberFormatException e) {
+                count = -1;
+            }
+            if (count < 2 || count > MAX_OCCURRENCES) errors.add("count", "Enter how many times it happens: 2 to " + MAX_OCCURRENCES + ".");
+        }
         errors.throwIfAny();
 
         ObjectNode body = Json.object();
@@ -148,6 +167,13 @@ public final class SandboxOutlook {
                 locations.addObject().put("displayName", r.displayName()).put("locationType", "conferenceRoom")
                         .put("locationEmailAddress", r.address());
             }
+        }
+        if (!repeat.equals("none")) {
+            ObjectNode recurrence = body.putObject("recurrence");
+            ObjectNode pattern = recurrence.putObject("pattern").put("type", repeat).put("interval", 1);
+            if (repeat.equals("weekly")) pattern.putArray("daysOfWeek").add(slot.start().getDayOfWeek().name().toLowerCase(Locale.ROOT));
+            recurrence.putObject("range").put("type", "numbered").put("startDate", slot.start().toLocalDate().toString())
+                    .put("numberOfOccurrences", count).put("recurrenceTimeZone", slot.zone().getId());
         }
         ArrayNode list = body.putArray("attendees");
         for (Mailbox r : rooms) attendee(list, r.address(), r.displayName(), "resource");
@@ -190,6 +216,21 @@ public final class SandboxOutlook {
                 : sandbox.outlook(mailbox.address(), "DELETE", "events/" + enc(event.id()), null);
         refuseUnlessOk(r, cancel ? "cancel the meeting" : "delete the event");
         return cancel;
+    }
+
+    /**
+     * Answers an invitation in the mailbox: accept, tentativelyAccept or decline, with the response sent to the
+     * organizer. Outlook answers for the whole series when the invitation is one of its occurrences.
+     */
+    public ExchangeSandbox.OutlookEvent respond(Mailbox mailbox, String eventId, String response) {
+        if (!RESPONSES.contains(response)) throw new ValidationException("response", "Choose accept, tentative or decline.");
+        ExchangeSandbox.OutlookEvent event = event(mailbox, eventId);
+        if (event.organizer()) throw new ValidationException("", "You organize this meeting; there is nothing to answer.");
+        String target = event.seriesMasterId() != null ? event.seriesMasterId() : event.id();
+        ExchangeSandbox.OutlookResult r = sandbox.outlook(mailbox.address(), "POST", "events/" + enc(target) + "/" + response,
+                Json.object().put("sendResponse", true).toString());
+        refuseUnlessOk(r, "send the response");
+        return event;
     }
 
     public ExchangeSandbox.OutlookEvent event(Mailbox mailbox, String eventId) {

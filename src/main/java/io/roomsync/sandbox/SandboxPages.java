@@ -55,7 +55,13 @@ public final class SandboxPages {
     /** One meeting in one day column; {@code key} is unique on the page (a meeting spanning days shows twice). */
     public record EventView(String key, String id, String subject, String time, String organizerName, boolean organizer,
                             String ownResponse, List<Response> rooms, List<String> people,
-                            String moveDate, String moveStart, String moveEnd) {}
+                            String moveDate, String moveStart, String moveEnd, boolean recurring, boolean canRespond) {}
+
+    /** An option of a plain select: value and label. */
+    public record Choice(String value, String label) {}
+
+    private static final List<Choice> REPEAT_CHOICES = List.of(new Choice("none", "Does not repeat"),
+            new Choice("daily", "Every day"), new Choice("weekly", "Every week on this weekday"));
 
     public record DayView(String heading, String date, boolean today, List<EventView> events) {}
 
@@ -67,7 +73,8 @@ public final class SandboxPages {
                               String weekLabel, String week, String prevWeek, String nextWeek, String thisWeek,
                               boolean currentWeek, List<DayView> days, List<MailboxOption> rooms,
                               FormState meetingForm, List<String> chosenRooms, String moveEventId, FormState moveForm,
-                              String error, List<SubscriptionRow> subscriptions, List<String> lifecycleEvents) {
+                              String error, List<SubscriptionRow> subscriptions, List<String> lifecycleEvents,
+                              List<Choice> repeats) {
         public String weekUrl(String week) {
             return PATH + "?mailbox=" + enc(mailbox.address()) + "&week=" + week;
         }
@@ -103,13 +110,16 @@ public final class SandboxPages {
 
     public void createMeeting(Context ctx) {
         Viewing v = viewing(ctx, ctx.formParam("mailbox"), ctx.formParam("week"), true);
-        FormState form = FormState.posted(ctx, "subject", "date", "start", "end", "timeZone", "attendees");
+        FormState form = FormState.posted(ctx, "subject", "date", "start", "end", "timeZone", "attendees", "repeat", "count");
         List<String> rooms = ctx.formParams("rooms");
         try {
             outlook.createMeeting(v.mailbox(), new SandboxOutlook.MeetingInput(form.value("subject"), form.value("date"),
-                    form.value("start"), form.value("end"), form.value("timeZone"), rooms, form.value("attendees")));
-            String message = "Meeting '" + form.value("subject").strip() + "' created in " + v.mailbox().displayName() + "'s calendar."
-                    + (rooms.isEmpty() ? "" : " The rooms answer on their own in a moment.");
+                    form.value("start"), form.value("end"), form.value("timeZone"), rooms, form.value("attendees"),
+                    form.value("repeat"), form.value("count")));
+            boolean repeating = !form.value("repeat").isBlank() && !"none".equals(form.value("repeat").strip());
+            String message = (repeating ? "Recurring meeting '" : "Meeting '") + form.value("subject").strip() + "' created in "
+                    + v.mailbox().displayName() + "'s calendar."
+                    + (rooms.isEmpty() ? "" : repeating ? " The rooms answer for the whole series in a moment." : " The rooms answer on their own in a moment.");
             pages.redirectWithFlash(ctx, url(v.mailbox(), form.value("date").strip()), message);
         } catch (ValidationException e) {
             ctx.status(400);
@@ -150,6 +160,27 @@ public final class SandboxPages {
             pages.redirectWithFlash(ctx, url(v.mailbox(), v.day().toString()), cancelled
                     ? "Meeting '" + subject(event) + "' cancelled; its attendees and rooms were told."
                     : "'" + subject(event) + "' deleted from " + v.mailbox().displayName() + "'s calendar.");
+        } catch (ValidationException e) {
+            ctx.status(400);
+            render(ctx, v, defaultMeetingForm(v), List.of(), null, FormState.empty(), String.join(" ", e.fieldErrors().values()));
+        }
+    }
+
+    public void respondToMeeting(Context ctx) {
+        Viewing v = viewing(ctx, ctx.formParam("mailbox"), ctx.formParam("week"), true);
+        String eventId = ctx.formParam("eventId");
+        String response = ctx.formParam("response");
+        try {
+            ExchangeSandbox.OutlookEvent event = outlook.respond(v.mailbox(), eventId, response);
+            String said = switch (response == null ? "" : response) {
+                case "accept" -> "Accepted";
+                case "tentativelyAccept" -> "Tentatively accepted";
+                default -> "Declined";
+            };
+            pages.redirectWithFlash(ctx, url(v.mailbox(), v.day().toString()), said + " '" + subject(event) + "'"
+                    + (event.recurring() ? " (the whole series)" : "") + "; " + event.organizerName() + " sees the response.");
+        } catch (NotFoundException e) {
+            gone(ctx, v);
         } catch (ValidationException e) {
             ctx.status(400);
             render(ctx, v, defaultMeetingForm(v), List.of(), null, FormState.empty(), String.join(" ", e.fieldErrors().values()));
@@ -228,6 +259,8 @@ public final class SandboxPages {
         values.put("start", TIME.format(start));
         values.put("end", TIME.format(start.plusMinutes(30)));
         values.put("timeZone", v.zone().getId());
+        values.put("repeat", "none");
+        values.put("count", "4");
         return FormState.of(values);
     }
 
@@ -260,7 +293,7 @@ public final class SandboxPages {
                 monday.minusWeeks(1).toString(), monday.plusWeeks(1).toString(), today.toString(),
                 !today.isBefore(monday) && today.isBefore(monday.plusDays(7)), days,
                 mailboxes.stream().filter(MailboxOption::room).toList(), meetingForm, chosenRooms, moveEventId, moveForm,
-                error, subscriptions, SandboxOutlook.LIFECYCLE_EVENTS));
+                error, subscriptions, SandboxOutlook.LIFECYCLE_EVENTS, REPEAT_CHOICES));
     }
 
     private static EventView eventView(String key, ExchangeSandbox.OutlookEvent e, ZoneId zone) {
@@ -280,7 +313,7 @@ public final class SandboxPages {
             else people.add(a.name() == null || a.name().equals(a.address()) ? a.address() : a.name());
         }
         return new EventView(key, e.id(), subject(e), time, e.organizerName(), e.organizer(), label(e.response()), rooms, people,
-                start.toLocalDate().toString(), TIME.format(start), TIME.format(end));
+                start.toLocalDate().toString(), TIME.format(start), TIME.format(end), e.recurring(), e.awaitsResponse());
     }
 
     private static Response response(ExchangeSandbox.OutlookAttendee a) {

@@ -77,6 +77,18 @@ final class SandboxState {
         fire(event.mailboxId, event.id, event.changeKey, Change.DELETED);
     }
 
+    /** Records that an instance of a series (never stored itself) is gone, for delta; its master carries the notification. */
+    synchronized void instanceRemoved(String mailboxId, String instanceId) {
+        MailboxCalendar cal = calendar(mailboxId);
+        if (cal.events.containsKey(instanceId)) return;
+        cal.tombstones.put(instanceId, ++sequence);
+    }
+
+    /** A stored event that calendarView no longer shows as itself (a single instance that became a series master). */
+    synchronized void leftView(String mailboxId, String eventId) {
+        calendar(mailboxId).tombstones.put(eventId, ++sequence);
+    }
+
     private void fire(String mailboxId, String eventId, String changeKey, Change change) {
         Directory.Mailbox mailbox = directory.mailbox(mailboxId).orElse(null);
         if (mailbox == null) return;

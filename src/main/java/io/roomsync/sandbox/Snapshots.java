@@ -161,6 +161,8 @@ final class Snapshots {
         m.put("floorLabel", s.floorLabel);
         m.put("bookingType", s.bookingType);
         m.put("hiddenFromAddressLists", s.hiddenFromAddressLists);
+        m.put("allowRecurringMeetings", s.allowRecurringMeetings);
+        m.put("enforceSchedulingHorizon", s.enforceSchedulingHorizon);
         return m;
     }
 
@@ -175,6 +177,11 @@ final class Snapshots {
                 .put("responseTime", e.responseTime.toString()).put("isCancelled", e.isCancelled)
                 .put("responseRequested", e.responseRequested).put("allowNewTimeProposals", e.allowNewTimeProposals)
                 .put("copiedFromMailboxId", e.copiedFromMailboxId).put("copiedFromEventId", e.copiedFromEventId);
+        o.put("type", e.type).put("seriesMasterId", e.seriesMasterId).put("uid", e.uid)
+                .put("originalStart", e.originalStart == null ? null : e.originalStart.toString());
+        o.set("recurrence", e.recurrence);
+        ArrayNode cancelled = o.putArray("cancelledOccurrences");
+        e.cancelledOccurrences.forEach(c -> cancelled.add(c.toString()));
         o.set("body", e.body);
         o.set("location", e.location);
         o.set("locations", e.locations);
@@ -228,6 +235,8 @@ final class Snapshots {
                     s.floorLabel = r.hasNonNull("floorLabel") ? r.get("floorLabel").asText() : null;
                     s.bookingType = r.path("bookingType").asText("standard");
                     s.hiddenFromAddressLists = r.path("hiddenFromAddressLists").asBoolean(false);
+                    s.allowRecurringMeetings = r.path("allowRecurringMeetings").asBoolean(true);
+                    s.enforceSchedulingHorizon = r.path("enforceSchedulingHorizon").asBoolean(true);
                 }
             }
             for (JsonNode l : root.path("roomLists")) {
@@ -292,6 +301,12 @@ final class Snapshots {
         e.allowNewTimeProposals = o.path("allowNewTimeProposals").asBoolean(true);
         e.copiedFromMailboxId = text(o, "copiedFromMailboxId");
         e.copiedFromEventId = text(o, "copiedFromEventId");
+        e.type = o.path("type").asText("singleInstance");
+        e.seriesMasterId = text(o, "seriesMasterId");
+        if (o.hasNonNull("uid")) e.uid = o.get("uid").asText();
+        if (o.hasNonNull("originalStart")) e.originalStart = Instant.parse(o.get("originalStart").asText());
+        e.recurrence = o.get("recurrence") instanceof ObjectNode ? (ObjectNode) o.get("recurrence") : null;
+        for (JsonNode c : o.path("cancelledOccurrences")) e.cancelledOccurrences.add(Instant.parse(c.asText()));
         e.body = o.get("body") instanceof ObjectNode ? (ObjectNode) o.get("body") : null;
         e.location = o.get("location") instanceof ObjectNode ? (ObjectNode) o.get("location") : null;
         e.locations = o.get("locations") instanceof ArrayNode ? (ArrayNode) o.get("locations") : null;

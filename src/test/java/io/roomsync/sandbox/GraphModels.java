@@ -38,15 +38,7 @@ final class GraphModels {
         e.setStart(utc(start));
         e.setEnd(utc(end));
         List<Attendee> attendees = new ArrayList<>();
-        for (String room : rooms) {
-            Attendee a = new Attendee();
-            a.setType(AttendeeType.Resource);
-            EmailAddress email = new EmailAddress();
-            email.setAddress(room);
-            email.setName(room);
-            a.setEmailAddress(email);
-            attendees.add(a);
-        }
+        for (String room : rooms) attendees.add(attendee(room, AttendeeType.Resource));
         e.setAttendees(attendees);
         if (rooms.length > 0) {
             Location l = new Location();
@@ -56,6 +48,16 @@ final class GraphModels {
             e.setLocation(l);
         }
         return e;
+    }
+
+    static Attendee attendee(String address, AttendeeType type) {
+        Attendee a = new Attendee();
+        a.setType(type);
+        EmailAddress email = new EmailAddress();
+        email.setAddress(address);
+        email.setName(address);
+        a.setEmailAddress(email);
+        return a;
     }
 
     static SingleValueLegacyExtendedProperty property(String id, String value) {

@@ -56,6 +56,13 @@ class SandboxDemoModeTest {
             Event created = graph.users().byUserId(ADELE).events()
                     .post(meeting("Kick-off", day(2, 9, 0), day(2, 10, 0), ATLAS));
             eventId = created.getId();
+            String series = "{\"subject\":\"Stand-up\",\"start\":{\"dateTime\":\"" + day(5, 9, 0) + "\",\"timeZone\":\"UTC\"},"
+                    + "\"end\":{\"dateTime\":\"" + day(5, 9, 15) + "\",\"timeZone\":\"UTC\"},\"recurrence\":{\"pattern\":{\"type\":\"daily\",\"interval\":1},"
+                    + "\"range\":{\"type\":\"numbered\",\"startDate\":\"" + day(5, 0, 0).toLocalDate() + "\",\"numberOfOccurrences\":3}}}";
+            assertEquals(201, first.outlook(ADELE, "POST", "events", series).status());
+            String firstOccurrence = first.calendar(ADELE, java.time.Instant.parse(day(5, 0, 0) + ":00Z"),
+                    java.time.Instant.parse(day(6, 0, 0) + ":00Z")).get(0).id();
+            assertEquals(202, first.outlook(ADELE, "POST", "events/" + firstOccurrence + "/cancel", "{}").status());
             assertTrue(first.awaitIdle(Duration.ofSeconds(20)));
         }
         assertTrue(Files.exists(data.resolve(SandboxCertificate.KEYSTORE_FILE)));
@@ -73,6 +80,12 @@ class SandboxDemoModeTest {
                 rc.queryParameters.endDateTime = day(3, 0, 0) + "Z";
             }).getValue();
             assertEquals(List.of("Adele Vance"), room.stream().map(Event::getSubject).toList());
+            List<Event> standUps = graph.users().byUserId(ADELE).calendarView().get(rc -> {
+                rc.queryParameters.startDateTime = day(5, 0, 0) + "Z";
+                rc.queryParameters.endDateTime = day(8, 0, 0) + "Z";
+            }).getValue();
+            assertEquals(List.of(day(6, 9, 0) + ":00.0000000", day(7, 9, 0) + ":00.0000000"),
+                    standUps.stream().map(e -> e.getStart().getDateTime()).toList(), "the series and its cancelled occurrence survive a restart");
             assertEquals(List.of(ATLAS, PUGET), graph.places().byPlaceId(DemoDirectory.roomListAddress("Contoso HQ Seattle"))
                     .graphRoomList().rooms().get().getValue().stream().map(r -> r.getEmailAddress()).toList());
             assertEquals(0, DemoDirectory.addMissing(second, List.of(new DemoDirectory.Person(ADELE, "Adele Vance")), List.of()),

@@ -186,6 +186,46 @@ class SandboxPagesTest {
     }
 
     @Test
+    void a_weekly_meeting_repeats_on_the_page_and_an_invited_person_accepts_the_series() throws Exception {
+        LocalDate date = day(7);
+        Map<String, String> form = meeting(ALEX, "Weekly one-on-one", date, "08:00", "08:30", ORCAS);
+        form.put("attendees", ADELE);
+        form.put("repeat", "weekly");
+        form.put("count", "3");
+        WebClient.Response created = alex.post("/sandbox/outlook/meetings", form);
+        assertEquals(303, created.status(), created.body());
+        settle();
+
+        String recurring = "Weekly one-on-one <span class=\"badge\">Repeats</span>";
+        String first = eventHtml(page(ALEX, date), recurring);
+        assertNotNull(first, "the first occurrence is in Alex's week");
+        assertEquals("Accepted", roomResponse(first, ORCAS), "the room accepts the whole series");
+        assertNotNull(eventHtml(page(ALEX, date.plusWeeks(2)), recurring), "the third occurrence two weeks later");
+        assertNull(eventHtml(page(ALEX, date.plusWeeks(3)), recurring), "three occurrences, no more");
+
+        String invitation = eventHtml(page(ADELE, date.plusWeeks(1)), recurring);
+        assertNotNull(invitation, "Adele has the invitation in her calendar");
+        assertTrue(invitation.contains("your response: Pending") && invitation.contains("value=\"accept\""), invitation);
+        WebClient.Response accepted = alex.post("/sandbox/outlook/meetings/respond",
+                Map.of("mailbox", ADELE, "eventId", eventId(invitation), "response", "accept", "week", date.toString()));
+        assertEquals(303, accepted.status(), accepted.body());
+        settle();
+        String after = eventHtml(page(ADELE, date), recurring);
+        assertTrue(after.contains("your response: Accepted") && !after.contains("value=\"accept\""), after);
+        ExchangeSandbox.OutlookEvent organizerCopy = sandbox.calendar(ALEX, date.atStartOfDay(SEATTLE).toInstant(),
+                date.plusDays(1).atStartOfDay(SEATTLE).toInstant()).stream()
+                .filter(e -> e.subject().equals("Weekly one-on-one")).findFirst().orElseThrow();
+        assertEquals("accepted", organizerCopy.attendees().stream().filter(a -> a.address().equals(ADELE)).findFirst().orElseThrow().response());
+
+        Map<String, String> bad = meeting(ALEX, "Too often", date, "09:00", "09:30");
+        bad.put("repeat", "weekly");
+        bad.put("count", "500");
+        WebClient.Response refused = alex.post("/sandbox/outlook/meetings", bad);
+        assertEquals(400, refused.status());
+        assertTrue(refused.body().contains("Enter how many times it happens: 2 to 52."), refused.body());
+    }
+
+    @Test
     void a_second_meeting_in_a_booked_room_shows_the_room_declined() throws Exception {
         LocalDate date = day(3);
         assertEquals(303, alex.post("/sandbox/outlook/meetings", meeting(ALEX, "Sprint planning", date, "09:00", "10:00", PUGET)).status());
