@@ -118,6 +118,14 @@ public final class App implements AutoCloseable {
     // --- services: sync health (calendar/) ------------------------------------------------------------------
     public final io.roomsync.calendar.SyncHealthService syncHealth;
 
+    // --- services: outbound sync (calendar/) ----------------------------------------------------------------
+    /** The reservation outbox hook (built with the reservations, which call it inside their transactions). */
+    public final io.roomsync.calendar.SyncOutbox syncOutbox;
+    public final io.roomsync.graph.GraphEvents graphEvents;
+    public final io.roomsync.calendar.OutboxWorker outboxWorker;
+    public final io.roomsync.calendar.UnconfirmedCleanup unconfirmedCleanup;
+    public final io.roomsync.calendar.SyncEventService syncEvents;
+
     // --- services: exchange sandbox ------------------------------------------------------------------------
     /** The built-in Exchange sandbox (demo mode only; null otherwise), with the demo tenant's people and rooms. */
     public final io.roomsync.sandbox.ExchangeSandbox exchangeSandbox;
@@ -153,7 +161,9 @@ public final class App implements AutoCloseable {
         // --- build: reservations (reservation/) ------------------------------------------------------------
         BookingRules bookingRules = new BookingRules(clock);
         this.reservationPolicy = new ReservationPolicy();
-        this.reservations = new ReservationService(tx, bookingRules, reservationPolicy, audit);
+        // Outbound sync's outbox is written in the reservation's own transaction (calendar/SyncOutbox).
+        this.syncOutbox = new io.roomsync.calendar.SyncOutbox(clock, jobs, properties);
+        this.reservations = new ReservationService(tx, bookingRules, reservationPolicy, audit, syncOutbox);
         this.availability = new AvailabilityService(tx, bookingRules);
         this.schedule = new ScheduleService(tx, bookingRules, reservationPolicy);
 
@@ -176,6 +186,17 @@ public final class App implements AutoCloseable {
         // --- build: sync health (calendar/) ----------------------------------------------------------------
         this.syncHealth = new io.roomsync.calendar.SyncHealthService(tx, clock);
 
+        // --- build: outbound sync (calendar/) -------------------------------------------------------------
+        this.graphEvents = new io.roomsync.graph.GraphEvents(graphCalls);
+        String node = nodeName();
+        this.outboxWorker = new io.roomsync.calendar.OutboxWorker(tx, clock, providerClients, graphEvents, properties,
+                notifications, node);
+        this.unconfirmedCleanup = new io.roomsync.calendar.UnconfirmedCleanup(tx, clock, providerClients, graphEvents,
+                properties, notifications, jobs, syncOutbox);
+        this.syncEvents = new io.roomsync.calendar.SyncEventService(tx, clock, jobs);
+        jobs.register(io.roomsync.calendar.SyncOutbox.JOB, java.time.Duration.ofSeconds(5), outboxWorker::drain);
+        jobs.register(io.roomsync.calendar.UnconfirmedCleanup.JOB, java.time.Duration.ofMinutes(5), unconfirmedCleanup::run);
+
         // --- build: exchange sandbox -----------------------------------------------------------------------
         if (settings.demo()) {
             // The certificate and the sandbox's state live in the data folder, so a restarted demo looks the same.
@@ -196,6 +217,18 @@ public final class App implements AutoCloseable {
             this.exchangeSandbox = null;
             this.sandboxMailboxes = null;
         }
+    }
+
+    /** This node's name in work claims: host and a random suffix, so two processes on one host differ. */
+    private static String nodeName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "node";
+        }
+        String name = host + "-" + io.roomsync.common.Tokens.random(6);
+        return name.length() > 90 ? name.substring(name.length() - 90) : name;
     }
 
     /** Starts serving HTTP; returns the port actually bound. */
