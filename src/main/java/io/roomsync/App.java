@@ -160,7 +160,8 @@ public final class App implements AutoCloseable {
 
         // --- build: reservations (reservation/) ------------------------------------------------------------
         BookingRules bookingRules = new BookingRules(clock);
-        this.reservationPolicy = new ReservationPolicy();
+        this.reservationPolicy = new ReservationPolicy(
+                tenantId -> properties.mode(tenantId) == io.roomsync.tenant.SyncIntegrationMode.Strict);
         // Outbound sync's outbox is written in the reservation's own transaction (calendar/SyncOutbox).
         this.syncOutbox = new io.roomsync.calendar.SyncOutbox(clock, jobs, properties);
         this.reservations = new ReservationService(tx, bookingRules, reservationPolicy, audit, syncOutbox);
@@ -450,6 +451,31 @@ public final class App implements AutoCloseable {
         r.apiGet("/api/v1/sync/health", OpenApi.Operation.of("Calendar sync",
                         "Sync events today, pending and failed; subscriptions by status with their expiries and last notifications")
                 .returns(io.roomsync.calendar.SyncHealthService.Health.class), syncHealthPages::api, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+
+        // --- outbound sync: sync events (calendar/) ---------------------------------------------------------
+        var syncEventPages = new io.roomsync.calendar.SyncEventPages(syncEvents, pages);
+        r.get("/admin/sync/events", syncEventPages::list, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.post("/admin/sync/events/reprocess", syncEventPages::reprocessSelected, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.get("/admin/sync/events/{id}", syncEventPages::detail, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.post("/admin/sync/events/{id}/reprocess", syncEventPages::reprocess, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        String syncTag = "Calendar sync";
+        r.apiGet("/api/v1/sync-events", OpenApi.Operation.of(syncTag, "Sync events (the work log), newest first, at most "
+                                + io.roomsync.calendar.SyncEventService.MAX_ROWS + "; without from/to: today's")
+                        .returnsList(io.roomsync.calendar.SyncEventService.Row.class)
+                        .query("from", "first UTC day of creation (YYYY-MM-DD; empty: no limit)")
+                        .query("to", "last UTC day of creation (YYYY-MM-DD; empty: no limit)")
+                        .query("state", "NEW, PROCESSING, PROCESSED, ERROR or SKIPPED").query("direction", "OUTBOUND or INBOUND")
+                        .query("type", "CREATE, UPDATE, DELETE or READ").query("roomId", "only this reservable's events")
+                        .query("reservationId", "only this reservation's events"),
+                syncEventPages::apiList, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiGet("/api/v1/sync-events/{id}", OpenApi.Operation.of(syncTag, "One sync event with our payload, the Graph payload and Graph's response")
+                .returns(io.roomsync.calendar.SyncEventService.Detail.class), syncEventPages::apiGet, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiPost("/api/v1/sync-events/{id}/reprocess", OpenApi.Operation.of(syncTag,
+                        "Send an outbound sync event again now (queued: 1, or 0 when it is already waiting or being sent)")
+                .returns(io.roomsync.calendar.SyncEventPages.ReprocessResponse.class), syncEventPages::apiReprocess, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiPost("/api/v1/sync-events/reprocess", OpenApi.Operation.of(syncTag, "Send several outbound sync events again now")
+                .accepts(io.roomsync.calendar.SyncEventPages.ReprocessRequest.class)
+                .returns(io.roomsync.calendar.SyncEventPages.ReprocessResponse.class), syncEventPages::apiReprocessMany, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
 
         // --- exchange sandbox page (sandbox/) --------------------------------------------------------------
         if (sandboxMailboxes != null) {

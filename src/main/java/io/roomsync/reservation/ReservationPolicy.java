@@ -13,7 +13,23 @@ import java.time.Instant;
 public final class ReservationPolicy {
 
     /** Why a change is refused; permission refusals are 403s, state refusals 409s. */
-    public enum Refusal { NOT_YOURS, MANAGED_IN_OUTLOOK, OVER, CLOSED }
+    public enum Refusal { NOT_YOURS, MANAGED_IN_OUTLOOK, STRICT_MODE, OVER, CLOSED }
+
+    /** Whether a tenant runs calendar sync in Strict mode (the tenant property sync_integration_mode). */
+    public interface Modes {
+        boolean strict(long tenantId);
+    }
+
+    private final Modes modes;
+
+    /** Without calendar sync modes (no tenant is ever in Strict mode). */
+    public ReservationPolicy() {
+        this(tenantId -> false);
+    }
+
+    public ReservationPolicy(Modes modes) {
+        this.modes = modes;
+    }
 
     public record Decision(boolean allowed, Refusal refusal, String reason) {
         static final Decision ALLOWED = new Decision(true, null, null);
@@ -39,6 +55,12 @@ public final class ReservationPolicy {
         }
         if (r.createdSource == Source.EXCHANGE) {
             return Decision.no(Refusal.MANAGED_IN_OUTLOOK, "Created in Outlook; change it there.");
+        }
+        // Strict mode: Roomsync only changes events the delegated mailbox organizes; one that lives in the user's own
+        // calendar (made while the tenant was in Normal mode) is changed in Outlook.
+        if (r.syncMailbox == SyncMailbox.USER && r.syncState != SyncState.NOT_SYNCED && modes.strict(r.tenantId)) {
+            return Decision.no(Refusal.STRICT_MODE, "In Strict mode Roomsync changes only reservations that its delegated "
+                    + "mailbox organizes; this one is an event in the user's own calendar, so change it in Outlook.");
         }
         if (!r.state.holdsSlot()) {
             return Decision.no(Refusal.CLOSED, "This reservation is " + r.state.label.toLowerCase() + " and can no longer be changed.");

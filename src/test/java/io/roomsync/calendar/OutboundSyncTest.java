@@ -274,6 +274,102 @@ class OutboundSyncTest {
         }
     }
 
+    @Test
+    void a_reservation_nobody_confirms_is_rejected_after_the_time_limit_and_cancelled_later_also_in_exchange() throws Exception {
+        fx.sandbox.updateRoom(fx.borealis.email, s -> s.automateProcessing = io.roomsync.sandbox.Directory.RoomSettings.Processing.NONE);
+        try {
+            Reservation r = book(fx.ann, fx.borealis, 14, 9, "Unanswered", List.of());
+            Reservation synced = awaitSynchronized(r.id, 1);
+            fx.awaitSandboxIdle();
+            fx.app.app.jobs.runNow(UnconfirmedCleanup.JOB);
+            assertEquals(ReservationState.AWAITING_CONFIRMATION, fx.reservation(r.id).state, "still within the time limit");
+
+            fx.clock.advance(Duration.ofHours(5).plusMinutes(1));
+            fx.app.app.jobs.runNow(UnconfirmedCleanup.JOB);
+            assertEquals(ReservationState.REJECTED, fx.reservation(r.id).state);
+            assertTrue(notifications(fx.ann).stream().anyMatch(n -> n.kind.equals("reservation-rejected") && n.title.contains("Unanswered")));
+            assertTrue(fx.sandbox.event(fx.ann.email, synced.externalEventId).isPresent(), "rejected, not yet cancelled");
+
+            fx.clock.advance(Duration.ofMinutes(60));
+            fx.app.app.jobs.runNow(UnconfirmedCleanup.JOB);
+            assertEquals(ReservationState.CANCELLED, fx.reservation(r.id).state, "cancelled after cancel_unconfirmed_reservations");
+            awaitSynchronized(r.id, 2);
+            assertTrue(fx.sandbox.event(fx.ann.email, synced.externalEventId).isEmpty(), "and its Exchange event cancelled");
+        } finally {
+            fx.sandbox.updateRoom(fx.borealis.email, s -> s.automateProcessing = io.roomsync.sandbox.Directory.RoomSettings.Processing.AUTO_ACCEPT);
+        }
+    }
+
+    @Test
+    void in_strict_mode_a_reservation_whose_event_is_in_the_users_own_calendar_can_no_longer_be_changed() {
+        Reservation r = book(fx.bob, fx.borealis, 13, 9, "Made in Normal mode", List.of());
+        awaitSynchronized(r.id, 1);
+        fx.mode("Strict");
+        try {
+            var view = fx.app.app.reservations.get(fx.app.fixtures.signedIn(fx.bob), r.id);
+            assertFalse(view.change().allowed());
+            assertTrue(view.change().reason().contains("Strict mode"), view.change().reason());
+            org.junit.jupiter.api.Assertions.assertThrows(io.roomsync.common.ForbiddenException.class,
+                    () -> fx.app.app.reservations.cancel(fx.app.fixtures.signedIn(fx.bob), r.id, null, Source.PORTAL));
+            Reservation strict = book(fx.bob, fx.borealis, 13, 11, "Made in Strict mode", List.of());
+            assertTrue(fx.app.app.reservations.get(fx.app.fixtures.signedIn(fx.bob), strict.id).change().allowed(),
+                    "the delegated mailbox's reservations stay changeable");
+        } finally {
+            fx.mode("Normal");
+        }
+    }
+
+    @Test
+    void sync_admins_list_filter_read_and_re_process_sync_events_in_pages_and_api_of_their_own_tenant_only() throws Exception {
+        Reservation r = book(fx.ann, fx.aurora, 12, 9, "Logged <work>", List.of());
+        awaitSynchronized(r.id, 1);
+        long eventId = fx.events(r.id).get(0).id;
+
+        WebClient admin = fx.app.client().signIn(fx.tenant.slug, fx.syncAdmin.email);
+        WebClient.Response list = admin.get("/admin/sync/events");
+        assertEquals(200, list.status());
+        assertTrue(list.body().contains("/admin/sync/events/" + eventId), "today's events by default");
+        WebClient.Response filtered = admin.get("/admin/sync/events?from=&to=&state=ERROR&reservationId=" + r.id);
+        assertFalse(filtered.body().contains("/admin/sync/events/" + eventId + "\""), "filtered out by state");
+        WebClient.Response detail = admin.get("/admin/sync/events/" + eventId);
+        assertEquals(200, detail.status());
+        assertTrue(detail.body().contains("Logged &lt;work&gt;"), "payloads are shown escaped");
+        assertTrue(detail.body().contains("RoomsyncReservationId"));
+        WebClient.Response again = admin.post("/admin/sync/events/" + eventId + "/reprocess", Map.of());
+        assertEquals(303, again.status());
+        await("re-processed from the page", () -> fx.events(r.id).get(0).state == SyncEvent.State.PROCESSED
+                && fx.reservation(r.id).syncState == SyncState.SYNCHRONIZED);
+        admin.get("/admin/sync/events");
+        assertEquals(303, admin.post("/admin/sync/events/reprocess", Map.of("ids", Long.toString(eventId))).status());
+
+        String token = fx.app.fixtures.apiToken(fx.syncAdmin);
+        JsonNode rows = JSON.readTree(fx.app.client().api("GET", "/api/v1/sync-events?from=&to=&reservationId=" + r.id, token, null).body());
+        assertEquals(1, rows.size());
+        assertEquals("CREATE", rows.get(0).get("type").asText());
+        JsonNode one = JSON.readTree(fx.app.client().api("GET", "/api/v1/sync-events/" + eventId, token, null).body());
+        assertTrue(one.get("providerPayload").asText().contains("transactionId"));
+        await("the bulk re-process from the page is done", () -> fx.events(r.id).get(0).state == SyncEvent.State.PROCESSED);
+        WebClient.Response queued = fx.app.client().api("POST", "/api/v1/sync-events/reprocess", token, "{\"ids\":[" + eventId + "]}");
+        assertEquals(200, queued.status(), queued.body());
+        assertEquals(1, JSON.readTree(queued.body()).get("queued").asInt());
+        await("re-processed through the API", () -> fx.events(r.id).get(0).state == SyncEvent.State.PROCESSED);
+        assertEquals(200, fx.app.client().api("POST", "/api/v1/sync-events/" + eventId + "/reprocess", token, null).status());
+        assertEquals(422, fx.app.client().api("POST", "/api/v1/sync-events/reprocess", token, "{\"ids\":[]}").status());
+        await("re-processed once more", () -> fx.events(r.id).get(0).state == SyncEvent.State.PROCESSED);
+        assertEquals(1, eventsWithTransaction(fx.ann.email, "rs-" + r.id), "re-processing never makes a second event");
+
+        assertEquals(403, fx.app.client().signIn(fx.tenant.slug, fx.bob.email).get("/admin/sync/events").status(), "not for employees");
+        io.roomsync.tenant.Tenant other = fx.app.fixtures.tenant("Elsewhere");
+        User stranger = fx.app.fixtures.user(other, "sync@elsewhere.test", io.roomsync.tenant.Role.SYNC_ADMIN);
+        String strangerToken = fx.app.fixtures.apiToken(stranger);
+        assertEquals(404, fx.app.client().api("GET", "/api/v1/sync-events/" + eventId, strangerToken, null).status());
+        assertEquals(404, fx.app.client().api("POST", "/api/v1/sync-events/" + eventId + "/reprocess", strangerToken, null).status());
+        assertEquals(0, JSON.readTree(fx.app.client().api("GET", "/api/v1/sync-events?from=&to=", strangerToken, null).body()).size());
+        WebClient strangerBrowser = fx.app.client().signIn(other.slug, stranger.email);
+        assertEquals(404, strangerBrowser.get("/admin/sync/events/" + eventId).status());
+        assertFalse(strangerBrowser.get("/admin/sync/events?from=&to=").body().contains("Logged"));
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     private static LocalDate day(int daysAhead) {
