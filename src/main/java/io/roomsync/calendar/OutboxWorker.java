@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +51,8 @@ public final class OutboxWorker {
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(10);
     static final Duration LONGEST_BACKOFF = Duration.ofHours(1);
     static final int BATCH = 20;
+    /** "UTC" as Graph spells it (ZoneOffset.UTC's id would be "Z"). */
+    private static final ZoneId UTC = ZoneId.of("UTC");
 
     private final Tx tx;
     private final Clock clock;
@@ -131,7 +132,15 @@ public final class OutboxWorker {
             return;
         }
         if (work == null) return;
-        record(eventId, node, work, send(work));
+        Outcome outcome;
+        try {
+            outcome = send(work);
+        } catch (RuntimeException e) {
+            // Not Graph's answer but ours (e.g. the provider was deleted meanwhile): retrying will not help.
+            log.error("Sync event {} could not be sent", eventId, e);
+            outcome = new Outcome(SyncEvent.State.ERROR, null, null, null, null, "Roomsync could not send the request: " + e.getMessage(), false);
+        }
+        record(eventId, node, work, outcome);
     }
 
     Work prepare(Session s, long eventId, String claimer) {
@@ -203,7 +212,7 @@ public final class OutboxWorker {
                 // an unknown zone falls back to the default below
             }
         }
-        return properties.useBuildingTz(s, tenantId) ? building.zone() : ZoneOffset.UTC;
+        return properties.useBuildingTz(s, tenantId) ? building.zone() : UTC;
     }
 
     /** Notes become the event body, escaped, line breaks kept. */

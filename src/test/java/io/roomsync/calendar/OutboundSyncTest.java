@@ -370,6 +370,59 @@ class OutboundSyncTest {
         assertFalse(strangerBrowser.get("/admin/sync/events?from=&to=").body().contains("Logged"));
     }
 
+    @Test
+    void events_are_written_in_the_users_zone_or_the_default_zone_and_show_as_the_module_says() throws Exception {
+        fx.configure(fx.borealis, true);
+        var admin = fx.app.fixtures.signedIn(fx.admin);
+        fx.app.app.tx.run(s -> s.find(User.class, fx.bob.id).timeZone = "America/New_York");
+        fx.app.app.tx.run(s -> s.find(io.roomsync.location.ReservableModule.class,
+                s.find(Reservable.class, fx.borealis.id).moduleId).showAs = io.roomsync.location.ShowAs.FREE);
+        try {
+            fx.app.app.properties.save(admin, "test", Map.of("use_user_default_tz", "true"));
+            JsonNode inUserZone = payloadOf(book(fx.bob, fx.borealis, 15, 9, "New York time", List.of()));
+            assertEquals("America/New_York", inUserZone.get("start").get("timeZone").asText());
+            assertEquals(day(15).atTime(9, 0).atZone(BERLIN).withZoneSameInstant(ZoneId.of("America/New_York")).toLocalDateTime()
+                    .toString() + ":00", inUserZone.get("start").get("dateTime").asText());
+            assertEquals("free", inUserZone.get("showAs").asText());
+
+            fx.app.app.properties.save(admin, "test", Map.of("use_user_default_tz", "false", "use_default_tz", "utc"));
+            JsonNode inUtc = payloadOf(book(fx.bob, fx.borealis, 15, 11, "UTC time", List.of()));
+            assertEquals("UTC", inUtc.get("start").get("timeZone").asText());
+
+            fx.app.app.properties.save(admin, "test", Map.of("use_default_tz", "building"));
+            JsonNode inBuildingZone = payloadOf(book(fx.bob, fx.borealis, 15, 13, "Berlin time", List.of()));
+            assertEquals("Europe/Berlin", inBuildingZone.get("start").get("timeZone").asText());
+            assertEquals(day(15) + "T13:00:00", inBuildingZone.get("start").get("dateTime").asText());
+        } finally {
+            fx.app.app.properties.save(admin, "test", Map.of("use_user_default_tz", "false", "use_default_tz", "building"));
+            fx.app.app.tx.run(s -> s.find(io.roomsync.location.ReservableModule.class,
+                    s.find(Reservable.class, fx.borealis.id).moduleId).showAs = io.roomsync.location.ShowAs.BUSY);
+            fx.configure(fx.borealis, false);
+        }
+    }
+
+    @Test
+    void a_mailbox_graph_refuses_is_an_error_at_once_with_graphs_request_id() {
+        fx.sandbox.setMailboxEnabled(fx.bob.email, false);
+        try {
+            Reservation r = book(fx.bob, fx.aurora, 16, 9, "No mailbox", List.of());
+            await("the create failed", () -> fx.events(r.id).get(0).state == SyncEvent.State.ERROR);
+            SyncEvent e = fx.events(r.id).get(0);
+            assertEquals(1, e.attempts, "not retried");
+            assertEquals(SyncEvent.ErrorOrigin.REJECTED, e.errorOrigin);
+            assertNotNull(e.graphRequestId);
+            assertTrue(e.providerResponse.contains("MailboxNotEnabledForRESTAPI"), e.providerResponse);
+            assertEquals(SyncState.ERROR, fx.reservation(r.id).syncState);
+        } finally {
+            fx.sandbox.setMailboxEnabled(fx.bob.email, true);
+        }
+    }
+
+    private static JsonNode payloadOf(Reservation r) throws Exception {
+        awaitSynchronized(r.id, 1);
+        return JSON.readTree(fx.events(r.id).get(0).providerPayload);
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     private static LocalDate day(int daysAhead) {
