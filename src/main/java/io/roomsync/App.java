@@ -160,8 +160,7 @@ public final class App implements AutoCloseable {
 
         // --- build: reservations (reservation/) ------------------------------------------------------------
         BookingRules bookingRules = new BookingRules(clock);
-        this.reservationPolicy = new ReservationPolicy(
-                tenantId -> properties.mode(tenantId) == io.roomsync.tenant.SyncIntegrationMode.Strict);
+        this.reservationPolicy = new ReservationPolicy(new io.roomsync.calendar.StrictModes(properties));
         // Outbound sync's outbox is written in the reservation's own transaction (calendar/SyncOutbox).
         this.syncOutbox = new io.roomsync.calendar.SyncOutbox(clock, jobs, properties);
         this.reservations = new ReservationService(tx, bookingRules, reservationPolicy, audit, syncOutbox);

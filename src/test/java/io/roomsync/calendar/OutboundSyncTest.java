@@ -306,6 +306,10 @@ class OutboundSyncTest {
         awaitSynchronized(r.id, 1);
         fx.mode("Strict");
         try {
+            // the policy keeps the mode for a moment; wait until it has seen the change
+            await("the policy sees Strict mode", () -> !fx.app.app.reservations.get(fx.app.fixtures.signedIn(fx.bob), r.id).change().allowed());
+            WebClient browser = fx.app.client().signIn(fx.tenant.slug, fx.bob.email);
+            assertTrue(browser.get("/reservations/" + r.id).body().contains("In Strict mode Roomsync changes only"), "the portal says why");
             var view = fx.app.app.reservations.get(fx.app.fixtures.signedIn(fx.bob), r.id);
             assertFalse(view.change().allowed());
             assertTrue(view.change().reason().contains("Strict mode"), view.change().reason());
@@ -316,6 +320,7 @@ class OutboundSyncTest {
                     "the delegated mailbox's reservations stay changeable");
         } finally {
             fx.mode("Normal");
+            await("the policy sees Normal mode again", () -> fx.app.app.reservations.get(fx.app.fixtures.signedIn(fx.bob), r.id).change().allowed());
         }
     }
 
