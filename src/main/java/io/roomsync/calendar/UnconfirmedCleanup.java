@@ -52,73 +52,99 @@ public final class UnconfirmedCleanup {
         this.outbox = outbox;
     }
 
-    /** A reservation awaiting confirmation whose Exchange event can be asked about the room's answer. */
-    private record Pending(long reservationId, long tenantId, long providerId, String organizerMailbox, String eventId,
-                           String roomEmail, Instant createdAt) {}
+    /** A reservation awaiting confirmation, with what is needed to ask its Exchange event about the room's answer. */
+    private record Pending(long reservationId, long tenantId, Long providerId, String organizerMailbox, String eventId,
+                           String roomEmail) {}
 
     public void run() {
-        List<Pending> pending = tx.call(this::awaiting);
-        for (Pending p : pending) {
-            if (p.eventId() == null || p.organizerMailbox() == null || p.roomEmail() == null) continue;
-            String response;
-            try {
-                response = graphEvents.attendeeResponse(providerClients.app(p.tenantId(), p.providerId()), p.organizerMailbox(),
-                        p.eventId(), p.roomEmail());
-            } catch (GraphFailure f) {
-                // Asked again on the next run; the time limit still applies meanwhile.
-                log.info("Could not read the room's answer for reservation {}: {}", p.reservationId(), f.toString());
-                continue;
-            }
-            if ("declined".equalsIgnoreCase(response)) {
-                tx.run(s -> reject(s, p.reservationId(), "The room declined the meeting in Exchange."));
-            }
+        // Room declines: ask each awaiting reservation's organizer copy, page by page (Graph outside transactions).
+        long after = 0;
+        while (true) {
+            long from = after;
+            List<Pending> page = tx.call(s -> awaiting(s, from));
+            if (page.isEmpty()) break;
+            after = page.get(page.size() - 1).reservationId();
+            for (Pending p : page) checkRoomAnswer(p);
+            if (page.size() < BATCH) break;
         }
-        boolean cancelled = tx.call(this::timeLimits);
-        if (cancelled) jobs.wake(SyncOutbox.JOB);
+        // Time limits: one transaction per reservation, so a person editing one meanwhile does not stop the rest.
+        boolean enqueued = false;
+        after = 0;
+        while (true) {
+            long from = after;
+            List<Long> ids = tx.call(s -> unconfirmed(s, from));
+            if (ids.isEmpty()) break;
+            after = ids.get(ids.size() - 1);
+            for (long id : ids) {
+                try {
+                    enqueued |= tx.call(s -> timeLimits(s, id));
+                } catch (RuntimeException e) {
+                    log.warn("Reservation {} was not checked against the confirmation time limits: {}", id, e.toString());
+                }
+            }
+            if (ids.size() < BATCH) break;
+        }
+        if (enqueued) jobs.wake(SyncOutbox.JOB);
     }
 
-    private List<Pending> awaiting(Session s) {
+    private void checkRoomAnswer(Pending p) {
+        if (p.providerId() == null || p.eventId() == null || p.organizerMailbox() == null || p.roomEmail() == null) return;
+        String response;
+        try {
+            response = graphEvents.attendeeResponse(providerClients.app(p.tenantId(), p.providerId()), p.organizerMailbox(),
+                    p.eventId(), p.roomEmail());
+        } catch (GraphFailure f) {
+            // Asked again on the next run; the time limit still applies meanwhile.
+            log.info("Could not read the room's answer for reservation {}: {}", p.reservationId(), f.toString());
+            return;
+        }
+        if ("declined".equalsIgnoreCase(response)) {
+            tx.run(s -> reject(s, p.reservationId(), "The room declined the meeting in Exchange."));
+        }
+    }
+
+    private List<Pending> awaiting(Session s, long after) {
         List<Reservation> list = s.createSelectionQuery("from Reservation where state = :a and createdSource <> :x"
-                        + " and externalEventId is not null order by createdAt", Reservation.class)
+                        + " and externalEventId is not null and id > :after order by id", Reservation.class)
                 .setParameter("a", ReservationState.AWAITING_CONFIRMATION).setParameter("x", Source.EXCHANGE)
-                .setMaxResults(BATCH).getResultList();
+                .setParameter("after", after).setMaxResults(BATCH).getResultList();
         List<Pending> out = new ArrayList<>();
         for (Reservation r : list) {
             SyncEvent create = SyncOutbox.lastCreate(s, r.id);
-            if (create == null || create.providerId == null) continue;
-            SyncConfiguration config = create.syncConfigurationId == null ? null : s.find(SyncConfiguration.class, create.syncConfigurationId);
-            out.add(new Pending(r.id, r.tenantId, create.providerId, create.mailbox, r.externalEventId,
-                    config == null ? null : config.mailboxEmail, r.createdAt));
+            SyncConfiguration config = create == null || create.syncConfigurationId == null ? null
+                    : s.find(SyncConfiguration.class, create.syncConfigurationId);
+            out.add(new Pending(r.id, r.tenantId, create == null ? null : create.providerId, create == null ? null : create.mailbox,
+                    r.externalEventId, config == null ? null : config.mailboxEmail));
         }
         return out;
     }
 
-    /** Rejects what waited too long and cancels what stayed unconfirmed too long; true when a cancel was enqueued. */
-    private boolean timeLimits(Session s) {
-        Instant now = clock.instant();
-        boolean enqueued = false;
-        List<Reservation> list = s.createSelectionQuery("from Reservation where state in :states and createdSource <> :x"
-                        + " and syncState <> :notSynced order by createdAt", Reservation.class)
+    /** Synced reservations made in Roomsync that were never confirmed (awaiting, or rejected and not yet cancelled). */
+    private List<Long> unconfirmed(Session s, long after) {
+        return s.createSelectionQuery("select id from Reservation where state in :states and createdSource <> :x"
+                        + " and syncState <> :notSynced and id > :after order by id", Long.class)
                 .setParameterList("states", List.of(ReservationState.AWAITING_CONFIRMATION, ReservationState.REJECTED))
                 .setParameter("x", Source.EXCHANGE).setParameter("notSynced", io.roomsync.reservation.SyncState.NOT_SYNCED)
-                .setMaxResults(BATCH).getResultList();
-        for (Reservation r : list) {
-            if (r.createdAt == null) continue;
-            boolean cancelDue = !r.createdAt.plus(properties.cancelUnconfirmedReservations(s, r.tenantId)).isAfter(now);
-            boolean callbackOver = !r.createdAt.plus(properties.exchangeCallbackTimeLimit(s, r.tenantId)).isAfter(now);
-            if (r.state == ReservationState.AWAITING_CONFIRMATION && (callbackOver || cancelDue)) {
-                reject(s, r.id, "Exchange did not confirm the room within the time limit.");
-            }
-            if (cancelDue && r.state == ReservationState.REJECTED) {
-                r.state = ReservationState.CANCELLED;
-                r.updatedSource = Source.SYSTEM;
-                r.updatedSubSource = Source.SYSTEM.subSource;
-                r.updatedAt = now;
-                s.flush();
-                enqueued |= outbox.changed(s, r, ReservationOutbox.Change.DELETE, null);
-            }
+                .setParameter("after", after).setMaxResults(BATCH).getResultList();
+    }
+
+    /** Rejects it when it waited too long, cancels it when it stayed unconfirmed too long; true when a cancel was enqueued. */
+    private boolean timeLimits(Session s, long id) {
+        Instant now = clock.instant();
+        Reservation r = s.find(Reservation.class, id);
+        if (r == null || r.createdAt == null) return false;
+        boolean cancelDue = !r.createdAt.plus(properties.cancelUnconfirmedReservations(s, r.tenantId)).isAfter(now);
+        boolean callbackOver = !r.createdAt.plus(properties.exchangeCallbackTimeLimit(s, r.tenantId)).isAfter(now);
+        if (r.state == ReservationState.AWAITING_CONFIRMATION && (callbackOver || cancelDue)) {
+            reject(s, r.id, "Exchange did not confirm the room within the time limit.");
         }
-        return enqueued;
+        if (!cancelDue || r.state != ReservationState.REJECTED) return false;
+        r.state = ReservationState.CANCELLED;
+        r.updatedSource = Source.SYSTEM;
+        r.updatedSubSource = Source.SYSTEM.subSource;
+        r.updatedAt = now;
+        s.flush();
+        return outbox.changed(s, r, ReservationOutbox.Change.DELETE, null);
     }
 
     private void reject(Session s, long reservationId, String why) {
