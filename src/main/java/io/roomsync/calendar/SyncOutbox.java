@@ -45,9 +45,11 @@ public final class SyncOutbox implements ReservationOutbox {
         this.properties = properties;
     }
 
+    /** True when Exchange will confirm: a No request configuration sends nothing, so nobody would ever confirm. */
     @Override
     public boolean syncs(Session s, long reservableId) {
-        return activeConfiguration(s, reservableId) != null;
+        SyncConfiguration config = activeConfiguration(s, reservableId);
+        return config != null && !config.noRequest;
     }
 
     @Override

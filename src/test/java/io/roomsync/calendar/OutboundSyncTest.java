@@ -134,6 +134,7 @@ class OutboundSyncTest {
         fx.configure(fx.borealis, true);
         try {
             Reservation r = book(fx.ann, fx.borealis, 5, 9, "Dry run", List.of());
+            assertEquals(ReservationState.CONFIRMED, r.state, "nothing is sent, so nobody would ever confirm it");
             awaitSynchronized(r.id, 1);
             SyncEvent e = fx.events(r.id).get(0);
             assertEquals(SyncEvent.State.PROCESSED, e.state);
