@@ -429,6 +429,33 @@ class OutboundSyncTest {
         return JSON.readTree(fx.events(r.id).get(0).providerPayload);
     }
 
+    @Test
+    void moving_off_the_synced_rooms_removes_the_event_and_moving_back_makes_a_new_one() throws Exception {
+        Reservable plain = fx.app.fixtures.room(fx.building, null, "Plain room", 6);
+        var ann = fx.app.fixtures.signedIn(fx.ann);
+        Reservation r = book(fx.ann, fx.aurora, 17, 9, "Wandering", List.of());
+        Reservation synced = awaitSynchronized(r.id, 1);
+
+        fx.app.app.reservations.update(ann, r.id, null, new ReservationService.ReservationInput(plain.id, null, null, null, null,
+                null, null), Source.PORTAL);
+        await("the event was removed", () -> fx.events(r.id).size() == 2 && fx.events(r.id).get(1).state == SyncEvent.State.PROCESSED);
+        Reservation off = fx.reservation(r.id);
+        assertEquals(SyncEvent.Type.DELETE, fx.events(r.id).get(1).eventType);
+        assertEquals(SyncState.NOT_SYNCED, off.syncState);
+        assertNull(off.externalEventId);
+        assertEquals(ReservationState.CONFIRMED, off.state, "nobody is left to confirm it");
+        assertTrue(fx.sandbox.event(fx.ann.email, synced.externalEventId).isEmpty());
+
+        fx.app.app.reservations.update(ann, r.id, null, new ReservationService.ReservationInput(fx.borealis.id, null, null, null,
+                null, null, null), Source.PORTAL);
+        assertEquals(ReservationState.AWAITING_CONFIRMATION, fx.reservation(r.id).state, "the new room has to accept it");
+        Reservation back = awaitSynchronized(r.id, 3);
+        assertEquals(SyncEvent.Type.CREATE, fx.events(r.id).get(2).eventType);
+        JsonNode event = graphEvent(fx.ann.email, back.externalEventId);
+        assertEquals("rs-" + r.id + "-" + fx.events(r.id).get(2).id, event.get("transactionId").asText(), "a new create, a new transactionId");
+        assertNotNull(attendee(event, fx.borealis.email));
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     private static LocalDate day(int daysAhead) {
