@@ -126,6 +126,16 @@ public final class App implements AutoCloseable {
     public final io.roomsync.calendar.UnconfirmedCleanup unconfirmedCleanup;
     public final io.roomsync.calendar.SyncEventService syncEvents;
 
+    // --- services: inbound sync (calendar/) ----------------------------------------------------------------
+    /** Exchange -> Roomsync: the "inbox" job pulls room mailboxes' calendarView/delta; "safety-net-resync" keeps pulls coming. */
+    public final io.roomsync.calendar.InboundSync inboundSync;
+
+    // --- services: test connection and room import from Exchange (calendar/) -------------------------------------
+    /** "Test connection": token, Places rooms and one room calendar, with an actionable message on failure. */
+    public final io.roomsync.calendar.ProviderCheck providerCheck;
+    /** Room import from the Places API into reservables (location/DirectoryRoomImport does the writing). */
+    public final io.roomsync.calendar.ExchangeRooms exchangeRooms;
+
     // --- services: exchange sandbox ------------------------------------------------------------------------
     /** The built-in Exchange sandbox (demo mode only; null otherwise), with the demo tenant's people and rooms. */
     public final io.roomsync.sandbox.ExchangeSandbox exchangeSandbox;
@@ -147,7 +157,7 @@ public final class App implements AutoCloseable {
 
         // --- build: locations (location/) ------------------------------------------------------------------
         this.locations = new io.roomsync.location.LocationService(tx, audit, clock);
-        this.roomImport = new io.roomsync.location.RoomCsvImport(tx, locations, clock);
+        this.roomImport = new io.roomsync.location.RoomCsvImport(tx, locations);
 
         // --- build: tenants, users, properties, API tokens (tenant/) ---------------------------------------
         // Personal mode needs personal calendar connections, which come with calendar sync.
@@ -177,11 +187,14 @@ public final class App implements AutoCloseable {
         // --- build: calendar providers ---------------------------------------------------------------------
         this.connections = new io.roomsync.calendar.ConnectionService(tx, audit, secrets, clock);
         this.providers = new io.roomsync.calendar.ProviderService(tx, audit, secrets, connections, clock);
-        this.providerPages = new io.roomsync.calendar.ProviderPages(pages, providers, connections, clock);
-        this.connectionPages = new io.roomsync.calendar.ConnectionPages(pages, connections, clock);
-        this.calendarApi = new io.roomsync.calendar.CalendarApi(providers, connections);
         this.providerClients = new io.roomsync.calendar.ProviderClients(providers, io.roomsync.graph.GraphClientFactory.withoutSdkRetries());
         this.graphCalls = new io.roomsync.graph.GraphCalls();
+        this.providerCheck = new io.roomsync.calendar.ProviderCheck(providers, providerClients, graphCalls, tx, clock);
+        this.exchangeRooms = new io.roomsync.calendar.ExchangeRooms(providers, providerClients, graphCalls,
+                new io.roomsync.location.DirectoryRoomImport(tx, locations));
+        this.providerPages = new io.roomsync.calendar.ProviderPages(pages, providers, connections, clock, providerCheck);
+        this.connectionPages = new io.roomsync.calendar.ConnectionPages(pages, connections, clock);
+        this.calendarApi = new io.roomsync.calendar.CalendarApi(providers, connections);
 
         // --- build: sync health (calendar/) ----------------------------------------------------------------
         this.syncHealth = new io.roomsync.calendar.SyncHealthService(tx, clock);
@@ -196,6 +209,14 @@ public final class App implements AutoCloseable {
         this.syncEvents = new io.roomsync.calendar.SyncEventService(tx, clock, jobs);
         jobs.register(io.roomsync.calendar.SyncOutbox.JOB, java.time.Duration.ofSeconds(5), outboxWorker::drain);
         jobs.register(io.roomsync.calendar.UnconfirmedCleanup.JOB, java.time.Duration.ofMinutes(5), unconfirmedCleanup::run);
+
+        // --- build: inbound sync (calendar/) ---------------------------------------------------------------
+        this.inboundSync = new io.roomsync.calendar.InboundSync(tx, clock, providerClients,
+                new io.roomsync.graph.GraphDelta(graphCalls), audit, notifications);
+        jobs.register(io.roomsync.calendar.InboundSync.JOB, java.time.Duration.ofSeconds(10), inboundSync::drain);
+        jobs.register(io.roomsync.calendar.InboundSync.SAFETY_NET_JOB, java.time.Duration.ofMinutes(15), () -> {
+            if (inboundSync.safetyNet() > 0) jobs.wake(io.roomsync.calendar.InboundSync.JOB);
+        });
 
         // --- build: exchange sandbox -----------------------------------------------------------------------
         if (settings.demo()) {
@@ -475,6 +496,26 @@ public final class App implements AutoCloseable {
         r.apiPost("/api/v1/sync-events/reprocess", OpenApi.Operation.of(syncTag, "Send several outbound sync events again now")
                 .accepts(io.roomsync.calendar.SyncEventPages.ReprocessRequest.class)
                 .returns(io.roomsync.calendar.SyncEventPages.ReprocessResponse.class), syncEventPages::apiReprocessMany, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+
+        // --- test connection and room import from Exchange (calendar/) --------------------------------------
+        r.post("/admin/providers/{id}/test", providerPages::test, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        var exchangeImportPages = new io.roomsync.calendar.ExchangeRoomImportPages(providers, exchangeRooms, pages);
+        r.get("/admin/rooms/import/exchange", exchangeImportPages::form, Role.TENANT_ADMIN);
+        r.post("/admin/rooms/import/exchange", exchangeImportPages::preview, Role.TENANT_ADMIN);
+        r.post("/admin/rooms/import/exchange/apply", exchangeImportPages::apply, Role.TENANT_ADMIN);
+        var providerTools = new io.roomsync.calendar.ProviderToolsApi(providers, providerCheck, exchangeRooms);
+        r.apiPost("/api/v1/providers/{id}/test", OpenApi.Operation.of(providersTag, "Test connection: acquire a token, list rooms "
+                        + "through the Places API and read one room mailbox's calendar; 200 with ok=false and an actionable message "
+                        + "when a step fails").returns(io.roomsync.calendar.ProviderCheck.Result.class)
+                        .query("timeoutSeconds", "how long the check may wait, 1-120 (default 30)"),
+                providerTools::test, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiPost("/api/v1/providers/{id}/import-rooms", OpenApi.Operation.of(providersTag, "Import rooms from the provider's "
+                        + "Places API (rooms and room lists, all pages) as reservables, matched by mailbox e-mail; missing buildings "
+                        + "and floors are created. dryRun=true (default) previews, dryRun=false applies in one transaction; 502 when "
+                        + "Exchange cannot be read").returns(io.roomsync.calendar.ProviderToolsApi.RoomImportResponse.class)
+                        .query("dryRun", "true (default) or false")
+                        .query("timeZone", "IANA time zone of buildings the import creates (default: the tenant's most used one)"),
+                providerTools::importRooms, Role.TENANT_ADMIN);
 
         // --- exchange sandbox page (sandbox/) --------------------------------------------------------------
         if (sandboxMailboxes != null) {
