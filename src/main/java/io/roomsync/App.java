@@ -123,6 +123,14 @@ public final class App implements AutoCloseable {
     // --- services: sync health (calendar/) ------------------------------------------------------------------
     public final io.roomsync.calendar.SyncHealthService syncHealth;
 
+    // --- services: outbound sync (calendar/) ----------------------------------------------------------------
+    /** The reservation outbox hook (built with the reservations, which call it inside their transactions). */
+    public final io.roomsync.calendar.SyncOutbox syncOutbox;
+    public final io.roomsync.graph.GraphEvents graphEvents;
+    public final io.roomsync.calendar.OutboxWorker outboxWorker;
+    public final io.roomsync.calendar.UnconfirmedCleanup unconfirmedCleanup;
+    public final io.roomsync.calendar.SyncEventService syncEvents;
+
     // --- services: inbound sync (calendar/) ----------------------------------------------------------------
     /** Exchange -> Roomsync: the "inbox" job pulls room mailboxes' calendarView/delta; "safety-net-resync" keeps pulls coming. */
     public final io.roomsync.calendar.InboundSync inboundSync;
@@ -175,8 +183,10 @@ public final class App implements AutoCloseable {
 
         // --- build: reservations (reservation/) ------------------------------------------------------------
         BookingRules bookingRules = new BookingRules(clock);
-        this.reservationPolicy = new ReservationPolicy();
-        this.reservations = new ReservationService(tx, bookingRules, reservationPolicy, audit);
+        this.reservationPolicy = new ReservationPolicy(new io.roomsync.calendar.StrictModes(properties));
+        // Outbound sync's outbox is written in the reservation's own transaction (calendar/SyncOutbox).
+        this.syncOutbox = new io.roomsync.calendar.SyncOutbox(clock, jobs, properties);
+        this.reservations = new ReservationService(tx, bookingRules, reservationPolicy, audit, syncOutbox);
         this.availability = new AvailabilityService(tx, bookingRules);
         this.schedule = new ScheduleService(tx, bookingRules, reservationPolicy);
 
@@ -201,6 +211,17 @@ public final class App implements AutoCloseable {
 
         // --- build: sync health (calendar/) ----------------------------------------------------------------
         this.syncHealth = new io.roomsync.calendar.SyncHealthService(tx, clock);
+
+        // --- build: outbound sync (calendar/) -------------------------------------------------------------
+        this.graphEvents = new io.roomsync.graph.GraphEvents(graphCalls);
+        String node = nodeName();
+        this.outboxWorker = new io.roomsync.calendar.OutboxWorker(tx, clock, providerClients, graphEvents, properties,
+                notifications, node);
+        this.unconfirmedCleanup = new io.roomsync.calendar.UnconfirmedCleanup(tx, clock, providerClients, graphEvents,
+                properties, notifications, jobs, syncOutbox);
+        this.syncEvents = new io.roomsync.calendar.SyncEventService(tx, clock, jobs);
+        jobs.register(io.roomsync.calendar.SyncOutbox.JOB, java.time.Duration.ofSeconds(5), outboxWorker::drain);
+        jobs.register(io.roomsync.calendar.UnconfirmedCleanup.JOB, java.time.Duration.ofMinutes(5), unconfirmedCleanup::run);
 
         // --- build: inbound sync (calendar/) ---------------------------------------------------------------
         this.inboundSync = new io.roomsync.calendar.InboundSync(tx, clock, providerClients,
@@ -246,6 +267,18 @@ public final class App implements AutoCloseable {
             this.exchangeSandbox = null;
             this.sandboxMailboxes = null;
         }
+    }
+
+    /** This node's name in work claims: host and a random suffix, so two processes on one host differ. */
+    private static String nodeName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "node";
+        }
+        String name = host + "-" + io.roomsync.common.Tokens.random(6);
+        return name.length() > 90 ? name.substring(name.length() - 90) : name;
     }
 
     /** Starts serving HTTP; returns the port actually bound. */
@@ -467,6 +500,31 @@ public final class App implements AutoCloseable {
         r.apiGet("/api/v1/sync/health", OpenApi.Operation.of("Calendar sync",
                         "Sync events today, pending and failed; subscriptions by status with their expiries and last notifications")
                 .returns(io.roomsync.calendar.SyncHealthService.Health.class), syncHealthPages::api, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+
+        // --- outbound sync: sync events (calendar/) ---------------------------------------------------------
+        var syncEventPages = new io.roomsync.calendar.SyncEventPages(syncEvents, pages);
+        r.get("/admin/sync/events", syncEventPages::list, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.post("/admin/sync/events/reprocess", syncEventPages::reprocessSelected, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.get("/admin/sync/events/{id}", syncEventPages::detail, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.post("/admin/sync/events/{id}/reprocess", syncEventPages::reprocess, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        String syncTag = "Calendar sync";
+        r.apiGet("/api/v1/sync-events", OpenApi.Operation.of(syncTag, "Sync events (the work log), newest first, at most "
+                                + io.roomsync.calendar.SyncEventService.MAX_ROWS + "; without from/to: today's")
+                        .returnsList(io.roomsync.calendar.SyncEventService.Row.class)
+                        .query("from", "first UTC day of creation (YYYY-MM-DD; empty: no limit)")
+                        .query("to", "last UTC day of creation (YYYY-MM-DD; empty: no limit)")
+                        .query("state", "NEW, PROCESSING, PROCESSED, ERROR or SKIPPED").query("direction", "OUTBOUND or INBOUND")
+                        .query("type", "CREATE, UPDATE, DELETE or READ").query("roomId", "only this reservable's events")
+                        .query("reservationId", "only this reservation's events"),
+                syncEventPages::apiList, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiGet("/api/v1/sync-events/{id}", OpenApi.Operation.of(syncTag, "One sync event with our payload, the Graph payload and Graph's response")
+                .returns(io.roomsync.calendar.SyncEventService.Detail.class), syncEventPages::apiGet, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiPost("/api/v1/sync-events/{id}/reprocess", OpenApi.Operation.of(syncTag,
+                        "Send an outbound sync event again now (queued: 1, or 0 when it is already waiting or being sent)")
+                .returns(io.roomsync.calendar.SyncEventPages.ReprocessResponse.class), syncEventPages::apiReprocess, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiPost("/api/v1/sync-events/reprocess", OpenApi.Operation.of(syncTag, "Send several outbound sync events again now")
+                .accepts(io.roomsync.calendar.SyncEventPages.ReprocessRequest.class)
+                .returns(io.roomsync.calendar.SyncEventPages.ReprocessResponse.class), syncEventPages::apiReprocessMany, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
 
         // --- test connection and room import from Exchange (calendar/) --------------------------------------
         r.post("/admin/providers/{id}/test", providerPages::test, Role.TENANT_ADMIN, Role.SYNC_ADMIN);

@@ -11,7 +11,10 @@ import jakarta.persistence.Version;
 import java.time.Instant;
 
 /** A booking of one reservable for a time span. Times are UTC instants; timeZone is the zone they were entered in. */
+// Dynamic updates: sync workers set the sync columns with bulk updates meanwhile; a person's edit writes only what
+// it changed, so it never puts back stale sync columns.
 @Entity
+@org.hibernate.annotations.DynamicUpdate
 @Table(name = "reservation")
 public class Reservation {
     @Id

@@ -15,7 +15,23 @@ public final class ReservationPolicy {
     /** Why a change is refused; permission refusals are 403s, state refusals 409s. */
     public static final String OUTLOOK_REASON = "Booked in Outlook: change it there.";
 
-    public enum Refusal { NOT_YOURS, MANAGED_IN_OUTLOOK, OVER, CLOSED }
+    public enum Refusal { NOT_YOURS, MANAGED_IN_OUTLOOK, STRICT_MODE, OVER, CLOSED }
+
+    /** Whether a tenant runs calendar sync in Strict mode (the tenant property sync_integration_mode). */
+    public interface Modes {
+        boolean strict(long tenantId);
+    }
+
+    private final Modes modes;
+
+    /** Without calendar sync modes (no tenant is ever in Strict mode). */
+    public ReservationPolicy() {
+        this(tenantId -> false);
+    }
+
+    public ReservationPolicy(Modes modes) {
+        this.modes = modes;
+    }
 
     public record Decision(boolean allowed, Refusal refusal, String reason) {
         static final Decision ALLOWED = new Decision(true, null, null);
@@ -40,6 +56,12 @@ public final class ReservationPolicy {
         if (!involved && !viewer.isTenantAdmin()) {
             return Decision.no(Refusal.NOT_YOURS,
                     "Booked by someone else: only the person who booked it, the person it is for, or an admin can change it.");
+        }
+        // Strict mode: Roomsync only changes events the delegated mailbox organizes; one that lives in the user's own
+        // calendar (made while the tenant was in Normal mode) is changed in Outlook.
+        if (r.syncMailbox == SyncMailbox.USER && r.syncState != SyncState.NOT_SYNCED && modes.strict(r.tenantId)) {
+            return Decision.no(Refusal.STRICT_MODE, "In Strict mode Roomsync changes only reservations that its delegated "
+                    + "mailbox organizes; this one is an event in the user's own calendar, so change it in Outlook.");
         }
         if (!r.state.holdsSlot()) {
             return Decision.no(Refusal.CLOSED, "This reservation is " + r.state.label.toLowerCase() + " and can no longer be changed.");

@@ -52,12 +52,14 @@ public final class ReservationService {
     private final BookingRules rules;
     private final ReservationPolicy policy;
     private final AuditLog audit;
+    private final ReservationOutbox outbox;
 
-    public ReservationService(Tx tx, BookingRules rules, ReservationPolicy policy, AuditLog audit) {
+    public ReservationService(Tx tx, BookingRules rules, ReservationPolicy policy, AuditLog audit, ReservationOutbox outbox) {
         this.tx = tx;
         this.rules = rules;
         this.policy = policy;
         this.audit = audit;
+        this.outbox = outbox;
     }
 
     /**
@@ -121,7 +123,9 @@ public final class ReservationService {
 
     public Saved create(CurrentUser actor, ReservationInput in, Source source) {
         Clean clean = clean(in, true);
-        return tx.call(s -> {
+        java.util.concurrent.atomic.AtomicBoolean enqueued = new java.util.concurrent.atomic.AtomicBoolean();
+        Saved saved = tx.call(s -> {
+            enqueued.set(false);
             Reservable reservable = lockReservable(s, actor.tenant(), clean.reservableId);
             Building building = s.find(Building.class, reservable.buildingId);
             ReservableModule module = s.find(ReservableModule.class, reservable.moduleId);
@@ -142,7 +146,8 @@ public final class ReservationService {
             r.startAt = span.start();
             r.endAt = span.end();
             r.timeZone = building.timeZone;
-            r.state = ReservationState.CONFIRMED; // without calendar sync there is nobody to wait for
+            // A synced room's own mailbox confirms the booking; without calendar sync there is nobody to wait for.
+            r.state = outbox.syncs(s, reservable.id) ? ReservationState.AWAITING_CONFIRMATION : ReservationState.CONFIRMED;
             r.reservationType = requestedFor.id.equals(actor.userId()) ? ReservationType.NORMAL : ReservationType.ON_BEHALF;
             r.createdSource = source;
             r.createdSubSource = source.subSource;
@@ -161,14 +166,20 @@ public final class ReservationService {
             changes.field("requested for", null, requestedFor.email);
             audit.record(s, actor, source.name(), source.subSource, "Reservation", r.id, "create", changes);
             flush(s);
+            enqueued.set(outbox.changed(s, r, ReservationOutbox.Change.CREATE, null));
+            flush(s);
             return new Saved(view(s, actor, r), span.notes());
         });
+        if (enqueued.get()) outbox.wake();
+        return saved;
     }
 
     /** Changes a reservation. expectedVersion (the version the editor saw) may be null to skip that check. */
     public Saved update(CurrentUser actor, long id, Long expectedVersion, ReservationInput in, Source source) {
         Clean clean = clean(in, false);
-        return tx.call(s -> {
+        java.util.concurrent.atomic.AtomicBoolean enqueued = new java.util.concurrent.atomic.AtomicBoolean();
+        Saved saved = tx.call(s -> {
+            enqueued.set(false);
             Reservation r = load(s, actor, id);
             checkVersion(r, expectedVersion);
             policy.mayChange(actor, r, rules.now()).enforce();
@@ -220,13 +231,21 @@ public final class ReservationService {
                 audit.record(s, actor, source.name(), source.subSource, "Reservation", r.id, "update", changes);
             }
             flush(s);
+            if (!changes.isEmpty()) {
+                enqueued.set(outbox.changed(s, r, ReservationOutbox.Change.UPDATE, oldReservable.id));
+                flush(s);
+            }
             return new Saved(view(s, actor, r), span.notes());
         });
+        if (enqueued.get()) outbox.wake();
+        return saved;
     }
 
     /** Cancels a reservation; the row stays (state Cancelled) so history and sync can follow it. */
     public ReservationView cancel(CurrentUser actor, long id, Long expectedVersion, Source source) {
-        return tx.call(s -> {
+        java.util.concurrent.atomic.AtomicBoolean enqueued = new java.util.concurrent.atomic.AtomicBoolean();
+        ReservationView cancelled = tx.call(s -> {
+            enqueued.set(false);
             Reservation r = load(s, actor, id);
             checkVersion(r, expectedVersion);
             policy.mayChange(actor, r, rules.now()).enforce();
@@ -238,8 +257,12 @@ public final class ReservationService {
             audit.record(s, actor, source.name(), source.subSource, "Reservation", r.id, "cancel",
                     new AuditLog.Changes().field("state", before.label, r.state.label));
             flush(s);
+            enqueued.set(outbox.changed(s, r, ReservationOutbox.Change.DELETE, null));
+            flush(s);
             return view(s, actor, r);
         });
+        if (enqueued.get()) outbox.wake();
+        return cancelled;
     }
 
     // --------------------------------------------------------------------------------------------------- reads
