@@ -569,7 +569,6 @@ public final class App implements AutoCloseable {
         r.post("/notifications/{id}/read", notificationPages::read);
 
         var syncApi = new io.roomsync.calendar.SyncApi(syncConfigurations, subscriptions, webhookRegistry);
-        String syncTag = "Calendar sync";
         r.apiGet("/api/v1/sync-configurations", OpenApi.Operation.of(syncTag, "List sync configurations (room, provider, mailbox, subscription)")
                 .returnsList(io.roomsync.calendar.SyncApi.SyncConfigurationResponse.class), syncApi::list, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
         r.apiPost("/api/v1/sync-configurations", OpenApi.Operation.of(syncTag,
