@@ -156,14 +156,21 @@ class SubscriptionsTest {
 
     @Test
     void a_subscription_graph_can_no_longer_renew_is_recreated() {
-        long config = activeConfiguration(room());
+        Reservable room = room();
+        long config = activeConfiguration(room);
         Subscription before = subscription(config);
         graphLoses(before);
         dueForRenewal(before.id);
 
-        app.app.jobs.runNow(SubscriptionService.RENEWAL_JOB);
-
-        Subscription after = subscription(config);
+        // The inbox job would pull the mailbox at once and store a fresh delta link; holding its calls shows the reset.
+        sandbox.holdMailbox(room.email);
+        Subscription after;
+        try {
+            app.app.jobs.runNow(SubscriptionService.RENEWAL_JOB);
+            after = subscription(config);
+        } finally {
+            sandbox.releaseMailbox(room.email);
+        }
         assertEquals(SubscriptionStatus.ACTIVE, after.status);
         assertNotEquals(before.graphSubscriptionId, after.graphSubscriptionId);
         assertNotEquals(before.clientStateHash, after.clientStateHash, "a new client state");
