@@ -162,13 +162,17 @@ public final class DelegatedSignIn {
     private ConfidentialClientApplication app(CacheHolder cache) {
         try {
             ConfidentialClientApplication.Builder b = ConfidentialClientApplication
-                    .builder(connection.clientId(), ClientCredentialFactory.createFromSecret(connection.clientSecret()))
+                    .builder(connection.clientId(), GraphClientFactory.credential(connection))
                     .sslSocketFactory(trust.sslContext().getSocketFactory())
                     .connectTimeoutForDefaultHttpClient(10_000)
                     .readTimeoutForDefaultHttpClient(100_000);
             String authority = connection.endpoints().authority(connection.tenantId());
             if (connection.endpoints().oidc()) b.oidcAuthority(authority); else b.authority(authority);
-            if (connection.proxy() != null) b.proxy(connection.proxy());
+            if (connection.proxyUser() != null) {
+                b.httpClient(new MsalOkHttp(connection, trust));
+            } else if (connection.proxy() != null) {
+                b.proxy(connection.proxy());
+            }
             if (cache != null) b.setTokenCacheAccessAspect(cache);
             return b.build();
         } catch (MalformedURLException e) {
