@@ -120,9 +120,17 @@ public final class GraphErrors {
         return null;
     }
 
+    /** A failed item of a {@code $batch} answer (status, error code and message from its body). */
+    static GraphFailure fromItem(int status, String code, String message, String requestId, Duration retryAfter) {
+        return fromStatus(status, code, message == null ? "Graph answered " + status : message, requestId, null, retryAfter, null);
+    }
+
     /** Retry-After as seconds (possibly fractional) or an HTTP date. */
     static Duration retryAfter(ResponseHeaders headers) {
-        String v = header(headers, "Retry-After");
+        return retryAfter(header(headers, "Retry-After"));
+    }
+
+    static Duration retryAfter(String v) {
         if (v == null || v.isBlank()) return null;
         try {
             double seconds = Double.parseDouble(v.split(",")[0].trim());
