@@ -8,17 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.microsoft.graph.models.EventCollectionResponse;
 import io.roomsync.sandbox.Directory;
 import io.roomsync.sandbox.ExchangeSandbox;
+import io.roomsync.sandbox.SandboxClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,7 +82,7 @@ class GraphCallsTest {
 
     @Test
     void after_a_429_with_retry_after_calls_to_that_mailbox_fail_fast_until_then_and_other_mailboxes_go_on() {
-        TestClock clock = new TestClock();
+        SandboxClock clock = testClock();
         GraphCalls calls = new GraphCalls(4, 10_000, Duration.ofMinutes(10), clock);
         sandbox.injectFaults(429, 1, Duration.ofSeconds(30), "dorado@contoso.test");
         GraphFailure graphSaid = assertThrows(GraphFailure.class, () -> events(calls, "dorado@contoso.test"));
@@ -110,7 +109,7 @@ class GraphCallsTest {
 
     @Test
     void a_spent_request_budget_refuses_calls_until_the_window_ends() {
-        TestClock clock = new TestClock();
+        SandboxClock clock = testClock();
         GraphCalls calls = new GraphCalls(4, 3, Duration.ofMinutes(10), clock);
         for (int i = 0; i < 3; i++) {
             assertNotNull(events(calls, "aurora@contoso.test").getValue());
@@ -146,27 +145,8 @@ class GraphCallsTest {
         }
     }
 
-    /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-23T08:00:00Z"));
-
-        void advance(Duration d) {
-            now.updateAndGet(t -> t.plus(d));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
+    /** A clock the test moves: fixed, plus what the test advanced. */
+    static SandboxClock testClock() {
+        return new SandboxClock(Clock.fixed(Instant.parse("2026-11-23T08:00:00Z"), ZoneOffset.UTC));
     }
 }
