@@ -58,9 +58,9 @@ public final class GraphBatch implements AutoCloseable {
     private final Duration longestWait;
     private final ScheduledThreadPoolExecutor pool;
 
-    /** Up to 5 attempts per item, waits of at most 30 s, two sending threads. */
+    /** Up to 5 attempts per item, waits of at most 30 s, four sending threads. */
     public GraphBatch(GraphCalls calls) {
-        this(calls, 5, Duration.ofSeconds(30), 2);
+        this(calls, 5, Duration.ofSeconds(30), 4);
     }
 
     public GraphBatch(GraphCalls calls, int maxAttempts, Duration longestWait, int threads) {
@@ -153,7 +153,7 @@ public final class GraphBatch implements AutoCloseable {
         }
 
         void finish(int item, Result r) {
-            if (results.getAndSet(item, r) != null) return;
+            if (!results.compareAndSet(item, null, r)) return;
             if (open.decrementAndGet() == 0) {
                 List<Result> out = new ArrayList<>(requests.size());
                 for (int i = 0; i < requests.size(); i++) out.add(results.get(i));
@@ -162,19 +162,30 @@ public final class GraphBatch implements AutoCloseable {
         }
     }
 
-    /** Items to send again, grouped by how long to wait. */
-    private static final class Later {
-        final TreeMap<Long, List<Integer>> byDelay = new TreeMap<>();
+    /** Items to send again, grouped by how long to wait; filled by the batches of one round side by side. */
+    private final class Later {
+        private final TreeMap<Long, List<Integer>> byDelay = new TreeMap<>();
 
-        void add(long millis, int item) {
+        synchronized void add(long millis, int item) {
             byDelay.computeIfAbsent(millis, k -> new ArrayList<>()).add(item);
+        }
+
+        synchronized void schedule(Job job) {
+            for (Map.Entry<Long, List<Integer>> e : byDelay.entrySet()) {
+                List<Integer> again = e.getValue();
+                pool.schedule(() -> round(job, again), e.getKey(), TimeUnit.MILLISECONDS);
+            }
         }
     }
 
-    /** Sends what the limiter allows now, in batches of 20; schedules the rest and the throttled items again. */
+    /**
+     * Sends what the limiter allows now, in batches of 20 sent side by side on the pool; once all are answered, frees
+     * the mailboxes' permits and schedules the held-back and throttled items again.
+     */
     private void round(Job job, List<Integer> items) {
         Later later = new Later();
         List<MailboxLimiter.Grant> grants = new ArrayList<>();
+        List<List<Integer>> batches = new ArrayList<>();
         try {
             Map<String, List<Integer>> byMailbox = new LinkedHashMap<>();
             for (int item : items) byMailbox.computeIfAbsent(job.key(item), k -> new ArrayList<>()).add(item);
@@ -185,24 +196,63 @@ public final class GraphBatch implements AutoCloseable {
                 grants.add(grant);
                 send.addAll(mine.subList(0, grant.items()));
                 for (int item : mine.subList(grant.items(), mine.size())) {
-                    Duration wait = grant.refused() ? grant.retryAfter() : GraphCalls.CONCURRENCY_RETRY;
                     MailboxLimiter.Grant why = grant.refused() ? grant
-                            : new MailboxLimiter.Grant(e.getKey(), 0, 0, MailboxLimiter.Reason.CONCURRENCY, wait);
+                            : new MailboxLimiter.Grant(e.getKey(), 0, 0, MailboxLimiter.Reason.CONCURRENCY, GraphCalls.CONCURRENCY_RETRY);
                     heldBack(job, item, why, later);
                 }
             }
             for (int from = 0; from < send.size(); from += MAX_PER_BATCH) {
-                sendBatch(job, send.subList(from, Math.min(send.size(), from + MAX_PER_BATCH)), later);
+                batches.add(List.copyOf(send.subList(from, Math.min(send.size(), from + MAX_PER_BATCH))));
             }
         } catch (RuntimeException e) {
-            GraphFailure f = GraphErrors.translate(e);
-            for (int item : items) job.finish(item, new Result(job.requests.get(item), f.status(), null, f.requestId(), f.retryAfter(), job.attempts[item], f));
-        } finally {
-            for (MailboxLimiter.Grant g : grants) calls.limiter().release(g);
+            failAll(job, items, e);
+            batches.clear();
         }
-        for (Map.Entry<Long, List<Integer>> e : later.byDelay.entrySet()) {
-            List<Integer> again = e.getValue();
-            pool.schedule(() -> round(job, again), e.getKey(), TimeUnit.MILLISECONDS);
+        AtomicInteger unanswered = new AtomicInteger(batches.size());
+        Runnable afterwards = () -> {
+            for (MailboxLimiter.Grant g : grants) calls.limiter().release(g);
+            later.schedule(job);
+        };
+        if (batches.isEmpty()) {
+            afterwards.run();
+            return;
+        }
+        boolean sideBySide = !spansBatches(job, batches);
+        for (int i = 0; i < batches.size(); i++) {
+            List<Integer> batch = batches.get(i);
+            Runnable sendIt = () -> {
+                try {
+                    sendBatch(job, batch, later);
+                } catch (RuntimeException e) {
+                    failAll(job, batch, e);
+                } finally {
+                    if (unanswered.decrementAndGet() == 0) afterwards.run();
+                }
+            };
+            // The last batch goes from this thread, the others from the pool's other threads.
+            if (!sideBySide || i == batches.size() - 1) sendIt.run(); else pool.execute(sendIt);
+        }
+    }
+
+    /**
+     * Whether a mailbox has items in more than one batch. Its permits cover one batch at a time (Graph runs up to 4
+     * inner requests of a batch at once), so such batches go one after the other.
+     */
+    private static boolean spansBatches(Job job, List<List<Integer>> batches) {
+        Map<String, Integer> batchOf = new HashMap<>();
+        for (int b = 0; b < batches.size(); b++) {
+            for (int item : batches.get(b)) {
+                Integer seen = batchOf.putIfAbsent(job.key(item), b);
+                if (seen != null && seen != b) return true;
+            }
+        }
+        return false;
+    }
+
+    private static void failAll(Job job, List<Integer> items, RuntimeException e) {
+        GraphFailure f = GraphErrors.translate(e);
+        for (int item : items) {
+            job.finish(item, new Result(job.requests.get(item), f.status(), null, f.requestId(), f.retryAfter(), job.attempts[item], f));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.roomsync.bench;
 
+import com.microsoft.graph.models.DateTimeTimeZone;
+import com.microsoft.graph.models.Event;
 import io.roomsync.graph.GraphBatch;
 import io.roomsync.graph.GraphCalls;
 import io.roomsync.graph.GraphClientFactory;
@@ -50,11 +52,6 @@ final class GraphBenchmark {
                 String room = String.format("room%02d@bench.test", i);
                 sandbox.addRoom(tenant, room, "Room " + i, null);
                 rooms.add(room);
-                for (int h = 8; h < 13; h++) {
-                    String json = "{\"subject\":\"Meeting " + h + "\",\"start\":{\"dateTime\":\"" + day + "T" + h + ":00:00\",\"timeZone\":\"UTC\"},"
-                            + "\"end\":{\"dateTime\":\"" + day + "T" + h + ":45:00\",\"timeZone\":\"UTC\"}}";
-                    if (!sandbox.outlook(room, "POST", "events", json).ok()) throw new IllegalStateException("seeding " + room);
-                }
             }
             Path ca = Files.createTempFile("roomsync-bench-ca-", ".pem");
             Files.writeString(ca, sandbox.certificatePem());
@@ -64,6 +61,15 @@ final class GraphBenchmark {
                     tenant.id, app.clientId, SECRET, sandbox.certificatePem(), null);
             GraphClientFactory.GraphApp graph = GraphClientFactory.withoutSdkRetries().appClient(connection);
             graph.checkToken();
+            for (String room : rooms) {
+                for (int h = 10; h < 15; h++) {
+                    Event e = new Event();
+                    e.setSubject("Meeting " + h);
+                    e.setStart(utc(day + "T" + h + ":00:00"));
+                    e.setEnd(utc(day + "T" + h + ":45:00"));
+                    graph.client().users().byUserId(room).events().post(e);
+                }
+            }
             String start = day + "T00:00:00Z";
             String end = day + "T23:59:59Z";
             // Warm-up: JIT, connection pool, token.
@@ -82,6 +88,13 @@ final class GraphBenchmark {
             }
             sandbox.setLatency(Duration.ZERO);
         }
+    }
+
+    private static DateTimeTimeZone utc(String local) {
+        DateTimeTimeZone t = new DateTimeTimeZone();
+        t.setDateTime(local);
+        t.setTimeZone("UTC");
+        return t;
     }
 
     // --- start-up -------------------------------------------------------------------------------------------
