@@ -174,7 +174,12 @@ public final class DelegatedSignIn {
                 b.proxy(connection.proxy());
             }
             if (cache != null) b.setTokenCacheAccessAspect(cache);
-            return b.build();
+            try {
+                return b.build();
+            } catch (RuntimeException e) {
+                // An OIDC authority (custom clouds) is discovered while building: an unreachable one fails here.
+                throw GraphErrors.translate(e);
+            }
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException("The provider's authority is not a valid URL: " + e.getMessage(), e);
         }

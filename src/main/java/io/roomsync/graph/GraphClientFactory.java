@@ -68,7 +68,12 @@ public final class GraphClientFactory {
             } else if (connection.proxy() != null) {
                 b.proxy(connection.proxy());
             }
-            return b.build();
+            try {
+                return b.build();
+            } catch (RuntimeException e) {
+                // An OIDC authority (custom clouds) is discovered while building: an unreachable one fails here.
+                throw GraphErrors.translate(e);
+            }
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException("The provider's authority is not a valid URL: " + e.getMessage(), e);
         }

@@ -68,8 +68,11 @@ public final class GraphErrors {
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
         boolean tls = io instanceof SSLException || root instanceof java.security.cert.CertificateException
                 || root instanceof java.security.GeneralSecurityException;
-        boolean unreachable = tls || io instanceof UnknownHostException || io instanceof ConnectException;
+        // OkHttp's words when a proxy answers 407 to the tunnel, or refuses it otherwise.
+        boolean proxy = io.getMessage() != null && io.getMessage().toLowerCase(Locale.ROOT).contains("proxy");
+        boolean unreachable = tls || proxy || io instanceof UnknownHostException || io instanceof ConnectException;
         String message = tls ? "TLS to the provider failed (is its trusted CA certificate set?): " + io.getMessage()
+                : proxy ? "The HTTP proxy refused the connection (check its address, user and password): " + io.getMessage()
                 : io instanceof InterruptedIOException ? "The call to Microsoft Graph timed out: " + io.getMessage()
                 : "The provider could not be reached: " + io.getMessage();
         return new GraphFailure(unreachable ? Kind.UNREACHABLE : Kind.TRANSIENT, 0, null, message, null, null, null, io);
