@@ -115,6 +115,13 @@ public final class App implements AutoCloseable {
     public final io.roomsync.calendar.ProviderClients providerClients;
     public final io.roomsync.graph.GraphCalls graphCalls;
 
+    // --- services: sync health (calendar/) ------------------------------------------------------------------
+    public final io.roomsync.calendar.SyncHealthService syncHealth;
+
+    // --- services: inbound sync (calendar/) ----------------------------------------------------------------
+    /** Exchange -> Roomsync: the "inbox" job pulls room mailboxes' calendarView/delta; "safety-net-resync" keeps pulls coming. */
+    public final io.roomsync.calendar.InboundSync inboundSync;
+
     // --- services: exchange sandbox ------------------------------------------------------------------------
     /** The built-in Exchange sandbox (demo mode only; null otherwise), with the demo tenant's people and rooms. */
     public final io.roomsync.sandbox.ExchangeSandbox exchangeSandbox;
@@ -169,6 +176,17 @@ public final class App implements AutoCloseable {
         this.calendarApi = new io.roomsync.calendar.CalendarApi(providers, connections);
         this.providerClients = new io.roomsync.calendar.ProviderClients(providers, io.roomsync.graph.GraphClientFactory.withoutSdkRetries());
         this.graphCalls = new io.roomsync.graph.GraphCalls();
+
+        // --- build: sync health (calendar/) ----------------------------------------------------------------
+        this.syncHealth = new io.roomsync.calendar.SyncHealthService(tx, clock);
+
+        // --- build: inbound sync (calendar/) ---------------------------------------------------------------
+        this.inboundSync = new io.roomsync.calendar.InboundSync(tx, clock, providerClients,
+                new io.roomsync.graph.GraphDelta(graphCalls), audit, notifications);
+        jobs.register(io.roomsync.calendar.InboundSync.JOB, java.time.Duration.ofSeconds(10), inboundSync::drain);
+        jobs.register(io.roomsync.calendar.InboundSync.SAFETY_NET_JOB, java.time.Duration.ofMinutes(15), () -> {
+            if (inboundSync.safetyNet() > 0) jobs.wake(io.roomsync.calendar.InboundSync.JOB);
+        });
 
         // --- build: exchange sandbox -----------------------------------------------------------------------
         if (settings.demo()) {
@@ -404,6 +422,13 @@ public final class App implements AutoCloseable {
                 calendarApi::updateConnection, Role.TENANT_ADMIN);
         r.apiDelete("/api/v1/connections/{id}", OpenApi.Operation.of(providersTag, "Delete a connection no provider uses").status(204),
                 calendarApi::deleteConnection, Role.TENANT_ADMIN);
+
+        // --- sync health (calendar/) ------------------------------------------------------------------------
+        var syncHealthPages = new io.roomsync.calendar.SyncHealthPages(syncHealth, pages);
+        r.get("/admin/sync/health", syncHealthPages::page, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiGet("/api/v1/sync/health", OpenApi.Operation.of("Calendar sync",
+                        "Sync events today, pending and failed; subscriptions by status with their expiries and last notifications")
+                .returns(io.roomsync.calendar.SyncHealthService.Health.class), syncHealthPages::api, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
 
         // --- exchange sandbox page (sandbox/) --------------------------------------------------------------
         if (sandboxMailboxes != null) {

@@ -72,7 +72,7 @@ public final class ConnectionPages {
                     c.secretStored() ? ProviderPages.storedLabel(c.secretUpdatedAt, zone) : "not stored", c.tenantDefault,
                     usedBy(u), hints));
         }
-        pages.render(ctx, "calendar/connections.jte", new ConnectionsPage(pages.layout(ctx, "Connections", "admin-providers"), rows,
+        pages.render(ctx, "calendar/connections.jte", new ConnectionsPage(pages.layout(ctx, "Connections", "sync-providers"), rows,
                 user.has(Role.TENANT_ADMIN)));
     }
 
@@ -198,7 +198,7 @@ public final class ConnectionPages {
                         + ProviderPages.date(c.certificateNotAfter, zone);
             }
         }
-        pages.render(ctx, "calendar/connection.jte", new ConnectionPage(pages.layout(ctx, heading, "admin-providers"), id, heading, form,
+        pages.render(ctx, "calendar/connection.jte", new ConnectionPage(pages.layout(ctx, heading, "sync-providers"), id, heading, form,
                 user.has(Role.TENANT_ADMIN), kinds, kindLabel, types, formats, secretStatus, certificateStatus, certificateDetails,
                 usedBy, form.otherErrors(SHOWN), error));
     }

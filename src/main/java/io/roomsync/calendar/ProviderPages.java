@@ -80,7 +80,7 @@ public final class ProviderPages {
                     connectionLabel(v.delegatedConnection(), v.delegatedIsDefault()), hints(v, now)));
         }
         if (mode == null) mode = providers.mode(tenantId).label();
-        pages.render(ctx, "calendar/providers.jte", new ProvidersPage(pages.layout(ctx, "Calendar providers", "admin-providers"), rows,
+        pages.render(ctx, "calendar/providers.jte", new ProvidersPage(pages.layout(ctx, "Calendar providers", "sync-providers"), rows,
                 user.has(Role.TENANT_ADMIN), mode, connections.list(tenantId).size()));
     }
 
@@ -264,7 +264,7 @@ public final class ProviderPages {
         } else {
             mode = providers.mode(tenantId).label();
         }
-        pages.render(ctx, "calendar/provider.jte", new ProviderPage(pages.layout(ctx, heading, "admin-providers"), id, heading, form,
+        pages.render(ctx, "calendar/provider.jte", new ProviderPage(pages.layout(ctx, heading, "sync-providers"), id, heading, form,
                 user.has(Role.TENANT_ADMIN), clouds, processors, system, delegated, certs, proxyStatus, mode, hints,
                 form.otherErrors(SHOWN), error));
     }

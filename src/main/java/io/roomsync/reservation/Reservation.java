@@ -47,6 +47,8 @@ public class Reservation {
     public SyncMailbox syncMailbox;
     public String externalEventId;
     public String externalIcalUid;
+    /** The id of the room mailbox's copy of the meeting (inbound sync finds removed copies by it). */
+    public String roomEventId;
     public Instant createdAt;
     public Instant updatedAt;
     @Version

@@ -13,6 +13,8 @@ import java.time.Instant;
 public final class ReservationPolicy {
 
     /** Why a change is refused; permission refusals are 403s, state refusals 409s. */
+    public static final String OUTLOOK_REASON = "Booked in Outlook: change it there.";
+
     public enum Refusal { NOT_YOURS, MANAGED_IN_OUTLOOK, OVER, CLOSED }
 
     public record Decision(boolean allowed, Refusal refusal, String reason) {
@@ -31,14 +33,13 @@ public final class ReservationPolicy {
     }
 
     public Decision mayChange(CurrentUser viewer, Reservation r, Instant now) {
+        // Inbound sync writes what Outlook says; a change made here would be overwritten by the next pull.
+        if (r.createdSource == Source.EXCHANGE) return Decision.no(Refusal.MANAGED_IN_OUTLOOK, OUTLOOK_REASON);
         boolean involved = r.requestedById != null && r.requestedById == viewer.userId()
                 || r.requestedForId != null && r.requestedForId == viewer.userId();
         if (!involved && !viewer.isTenantAdmin()) {
             return Decision.no(Refusal.NOT_YOURS,
                     "Booked by someone else: only the person who booked it, the person it is for, or an admin can change it.");
-        }
-        if (r.createdSource == Source.EXCHANGE) {
-            return Decision.no(Refusal.MANAGED_IN_OUTLOOK, "Created in Outlook; change it there.");
         }
         if (!r.state.holdsSlot()) {
             return Decision.no(Refusal.CLOSED, "This reservation is " + r.state.label.toLowerCase() + " and can no longer be changed.");

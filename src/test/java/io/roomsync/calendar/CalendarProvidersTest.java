@@ -98,7 +98,8 @@ class CalendarProvidersTest {
         WebClient.Response empty = browser.get("/admin/providers");
         assertEquals(200, empty.status());
         assertTrue(empty.body().contains("No calendar providers yet."));
-        assertTrue(empty.body().contains("href=\"/admin/providers\" class=\"active\""), "the admin subnav marks Calendar providers");
+        assertTrue(empty.body().contains("href=\"/admin/sync/health\" class=\"active\""), "the menu marks Calendar sync");
+        assertTrue(empty.body().contains("href=\"/admin/providers\" aria-current=\"page\""), "the sync tabs mark Providers");
 
         String secret = newSecret();
         browser.get("/admin/connections/new");

@@ -214,7 +214,7 @@ class ReservationsTest {
 
         ForbiddenException e = assertThrows(ForbiddenException.class, () -> service.update(as(ann), fromOutlook.id, null,
                 new ReservationService.ReservationInput(null, null, null, "Edited", null, null, null), Source.PORTAL));
-        assertEquals("Created in Outlook; change it there.", e.getMessage());
+        assertEquals("Booked in Outlook: change it there.", e.getMessage());
         assertThrows(ForbiddenException.class, () -> service.cancel(as(admin), fromOutlook.id, null, Source.PORTAL));
         assertEquals(ReservationState.CONFIRMED, stored(fromOutlook.id).state);
     }

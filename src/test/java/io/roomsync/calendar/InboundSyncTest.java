@@ -1,0 +1,347 @@
+package io.roomsync.calendar;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.roomsync.graph.GraphDelta;
+import io.roomsync.notify.Notification;
+import io.roomsync.reservation.Attendee;
+import io.roomsync.reservation.Reservation;
+import io.roomsync.reservation.ReservationState;
+import io.roomsync.reservation.Source;
+import io.roomsync.reservation.SyncState;
+import io.roomsync.support.SyncSandboxInbound;
+import io.roomsync.support.WebClient;
+import io.roomsync.location.Reservable;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Exchange -> Roomsync on MariaDB against the Exchange sandbox over HTTPS through the real Graph SDK: meetings made
+ * in Outlook become, change and cancel reservations after a notification and one run of the "inbox" job. Tests
+ * share one sandbox and app, each on its own day, so they never see each other's meetings.
+ */
+class InboundSyncTest {
+    private static SyncSandboxInbound sync;
+
+    @BeforeAll
+    static void start() {
+        sync = new SyncSandboxInbound();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sync != null) sync.close();
+    }
+
+    private static Instant at(int daysAhead, int hour, int minute) {
+        return LocalDate.now(ZoneOffset.UTC).plusDays(daysAhead).atTime(hour, minute).toInstant(ZoneOffset.UTC);
+    }
+
+    /** The reservations of a room that start on the given day (each test books its own day). */
+    private static List<Reservation> on(Reservable room, int daysAhead) {
+        Instant from = at(daysAhead, 0, 0);
+        Instant to = from.plus(Duration.ofDays(1));
+        return sync.reservations(room).stream().filter(r -> !r.startAt.isBefore(from) && r.startAt.isBefore(to)).toList();
+    }
+
+    private static Reservation only(Reservable room, int daysAhead) {
+        List<Reservation> list = on(room, daysAhead);
+        assertEquals(1, list.size(), "reservations on day " + daysAhead + ": " + list.size());
+        return list.get(0);
+    }
+
+    private static List<Attendee> attendees(Reservation r) {
+        return sync.app.app.tx.call(s -> s.createSelectionQuery("from Attendee where reservationId = :r order by id", Attendee.class)
+                .setParameter("r", r.id).getResultList());
+    }
+
+    private static List<SyncEvent> reads() {
+        return sync.app.app.tx.call(s -> s.createSelectionQuery("from SyncEvent where direction = :d and eventType = :t order by id", SyncEvent.class)
+                .setParameter("d", SyncEvent.Direction.INBOUND).setParameter("t", SyncEvent.Type.READ).getResultList());
+    }
+
+    @Test
+    void a_meeting_booked_in_outlook_becomes_a_reservation_of_the_organizer() {
+        sync.book("ann@contoso.test", "Planning", at(2, 9, 0), at(2, 10, 0), "aurora@contoso.test", "bob@contoso.test");
+        int readsBefore = reads().size();
+
+        sync.sync(sync.auroraSubscription);
+
+        Reservation r = only(sync.aurora, 2);
+        assertEquals(ReservationState.CONFIRMED, r.state);
+        assertEquals(Source.EXCHANGE, r.createdSource);
+        assertEquals(Source.EXCHANGE, r.updatedSource);
+        assertEquals(sync.ann.id, r.requestedForId, "organizer matched case-insensitively (Ann@Contoso.test)");
+        assertEquals(sync.ann.id, r.requestedById);
+        assertNull(r.externalOrganizerEmail);
+        assertEquals("Ann Archer", r.subject, "the room copy's subject is the organizer's name, as the booking assistant left it");
+        assertEquals(at(2, 9, 0), r.startAt);
+        assertEquals(at(2, 10, 0), r.endAt);
+        assertEquals(SyncState.SYNCHRONIZED, r.syncState);
+        assertNotNull(r.externalIcalUid);
+        assertNotNull(r.roomEventId);
+        List<Attendee> people = attendees(r);
+        assertEquals(1, people.size());
+        assertEquals("bob@contoso.test", people.get(0).email);
+        assertEquals(sync.bob.id, people.get(0).userId);
+        assertTrue(sync.inbox().isEmpty(), "the item is gone once its pull committed");
+        List<SyncEvent> reads = reads();
+        assertEquals(readsBefore + 1, reads.size(), "one READ sync event per pull");
+        SyncEvent read = reads.get(reads.size() - 1);
+        assertEquals(SyncEvent.State.PROCESSED, read.state);
+        assertEquals("aurora@contoso.test", read.mailbox);
+        assertNotNull(read.graphRequestId);
+        assertTrue(read.providerPayload.contains("created reservation " + r.id), read.providerPayload);
+        assertNotNull(sync.subscription(sync.auroraSubscription).deltaLink);
+        String audit = sync.app.app.tx.call(s -> s.createSelectionQuery("select source from AuditEntry where entityType = 'Reservation' and entityId = :id", String.class)
+                .setParameter("id", r.id).getResultList().get(0));
+        assertEquals("EXCHANGE", audit);
+    }
+
+    @Test
+    void moving_and_cancelling_in_outlook_moves_and_cancels_the_reservation() {
+        String id = sync.book("bob@contoso.test", "Review", at(3, 9, 0), at(3, 10, 0), "aurora@contoso.test");
+        sync.sync(sync.auroraSubscription);
+        Reservation booked = only(sync.aurora, 3);
+
+        sync.move("bob@contoso.test", id, at(3, 14, 0), at(3, 15, 30));
+        sync.sync(sync.auroraSubscription);
+        Reservation moved = only(sync.aurora, 3);
+        assertEquals(booked.id, moved.id);
+        assertEquals(at(3, 14, 0), moved.startAt);
+        assertEquals(at(3, 15, 30), moved.endAt);
+        assertEquals(ReservationState.CONFIRMED, moved.state);
+
+        sync.cancel("bob@contoso.test", id);
+        sync.sync(sync.auroraSubscription);
+        Reservation cancelled = only(sync.aurora, 3);
+        assertEquals(booked.id, cancelled.id);
+        assertEquals(ReservationState.CANCELLED, cancelled.state);
+        assertEquals(Source.EXCHANGE, cancelled.updatedSource);
+    }
+
+    @Test
+    void an_organizer_without_a_roomsync_account_is_shown_as_external() {
+        sync.book("carol@contoso.test", "Supplier visit", at(4, 13, 0), at(4, 14, 0), "borealis@contoso.test");
+        sync.sync(sync.borealisSubscription);
+
+        Reservation r = only(sync.borealis, 4);
+        assertNull(r.requestedForId);
+        assertNull(r.requestedById);
+        assertEquals("carol@contoso.test", r.externalOrganizerEmail);
+        assertEquals("Carol Cole", r.externalOrganizerName);
+        assertEquals(ReservationState.CONFIRMED, r.state);
+    }
+
+    @Test
+    void duplicate_and_out_of_order_notifications_leave_exactly_one_reservation() {
+        String id = sync.book("ann@contoso.test", "Standup", at(5, 8, 0), at(5, 8, 30), "borealis@contoso.test");
+        sync.move("ann@contoso.test", id, at(5, 9, 0), at(5, 9, 30));
+        // created + updated + a duplicate, all arriving before the first pull; then a replay of the first item
+        int readsBefore = reads().size();
+        sync.notifyChange(sync.borealisSubscription, 3);
+        sync.drain();
+        assertEquals(readsBefore + 1, reads().size(), "three items for one mailbox are one pull");
+        sync.sync(sync.borealisSubscription);
+
+        Reservation r = only(sync.borealis, 5);
+        assertEquals(at(5, 9, 0), r.startAt, "the latest state wins whatever order the notifications came in");
+
+        // a full-window resync sees the meeting again: still one reservation
+        sync.app.app.tx.run(s -> s.createMutationQuery("update Subscription set deltaLink = null where id = :id")
+                .setParameter("id", sync.borealisSubscription.id).executeUpdate());
+        sync.sync(sync.borealisSubscription);
+        assertEquals(r.id, only(sync.borealis, 5).id);
+    }
+
+    @Test
+    void a_foreign_meeting_overlapping_a_confirmed_reservation_is_conflicted_and_sync_admins_are_told() {
+        Reservation portal = sync.app.fixtures.reservation(sync.aurora, sync.bob, at(6, 9, 0), at(6, 10, 0), Source.PORTAL);
+        sync.book("ann@contoso.test", "Overlap", at(6, 9, 30), at(6, 10, 30), "aurora@contoso.test");
+
+        sync.sync(sync.auroraSubscription);
+
+        List<Reservation> day = on(sync.aurora, 6);
+        assertEquals(2, day.size(), "nothing silently dropped");
+        Reservation foreign = day.stream().filter(r -> r.createdSource == Source.EXCHANGE).findFirst().orElseThrow();
+        assertEquals(ReservationState.CONFLICTED, foreign.state);
+        assertEquals(ReservationState.CONFIRMED, day.stream().filter(r -> r.id.equals(portal.id)).findFirst().orElseThrow().state);
+        List<Notification> notices = sync.app.app.tx.call(s -> s.createSelectionQuery("from Notification where userId = :u and link = :l", Notification.class)
+                .setParameter("u", sync.syncAdmin.id).setParameter("l", "/reservations/" + foreign.id).getResultList());
+        assertEquals(1, notices.size());
+        assertEquals("reservation-conflicted", notices.get(0).kind);
+    }
+
+    @Test
+    void an_expired_delta_token_resyncs_the_whole_window_without_duplicates() {
+        sync.book("bob@contoso.test", "Before expiry", at(7, 9, 0), at(7, 10, 0), "borealis@contoso.test");
+        sync.sync(sync.borealisSubscription);
+        Reservation before = only(sync.borealis, 7);
+        String oldLink = sync.subscription(sync.borealisSubscription).deltaLink;
+        assertNotNull(oldLink);
+        long exchangeBefore = sync.reservations(sync.borealis).stream().filter(r -> r.createdSource == Source.EXCHANGE).count();
+
+        sync.book("bob@contoso.test", "After expiry", at(7, 11, 0), at(7, 12, 0), "borealis@contoso.test");
+        sync.sandbox.expireDeltaTokens();
+        sync.sync(sync.borealisSubscription);
+
+        List<Reservation> day = on(sync.borealis, 7);
+        assertEquals(2, day.size());
+        assertTrue(day.stream().anyMatch(r -> r.id.equals(before.id)));
+        long exchangeAfter = sync.reservations(sync.borealis).stream().filter(r -> r.createdSource == Source.EXCHANGE).count();
+        assertEquals(exchangeBefore + 1, exchangeAfter, "the full resync found the old meetings, added none twice");
+        String newLink = sync.subscription(sync.borealisSubscription).deltaLink;
+        assertNotNull(newLink);
+        assertNotEquals(oldLink, newLink);
+        assertTrue(sync.inbox().isEmpty());
+    }
+
+    @Test
+    void a_throttled_pull_reschedules_its_items_and_loses_nothing() {
+        sync.book("ann@contoso.test", "Throttled", at(8, 9, 0), at(8, 10, 0), "aurora@contoso.test");
+        sync.sandbox.injectFaults(429, 1, Duration.ofSeconds(40), "aurora@contoso.test");
+        Instant before = Instant.now();
+
+        sync.sync(sync.auroraSubscription);
+
+        assertTrue(on(sync.aurora, 8).isEmpty());
+        List<InboxItem> items = sync.inbox();
+        assertEquals(1, items.size(), "the item waits for its retry");
+        InboxItem item = items.get(0);
+        assertNull(item.claimedBy);
+        assertTrue(!item.nextAttemptAt.isBefore(before.plus(Duration.ofSeconds(40))), "due after Retry-After: " + item.nextAttemptAt);
+        SyncEvent failed = reads().get(reads().size() - 1);
+        assertEquals(SyncEvent.State.ERROR, failed.state);
+        assertTrue(failed.errorMessage.startsWith("THROTTLED"), failed.errorMessage);
+
+        sync.drain();
+        assertEquals(1, sync.inbox().size(), "not due yet: the job does not retry early");
+
+        sync.app.app.tx.run(s -> s.createMutationQuery("update InboxItem set nextAttemptAt = :now").setParameter("now", Instant.now()).executeUpdate());
+        sync.drain();
+        assertEquals(ReservationState.CONFIRMED, only(sync.aurora, 8).state);
+        assertTrue(sync.inbox().isEmpty());
+    }
+
+    @Test
+    void our_own_reservation_is_confirmed_when_the_room_copy_arrives() {
+        Reservation ours = sync.app.fixtures.reservation(sync.borealis, sync.ann, at(9, 9, 0), at(9, 10, 0), Source.PORTAL);
+        String organizerEventId = sync.book("ann@contoso.test", "Fixture meeting", at(9, 9, 0), at(9, 10, 0), "borealis@contoso.test");
+        String iCalUId = sync.sandbox.outlook("ann@contoso.test", "GET", "events/" + organizerEventId, null).json()
+                .replaceAll("(?s).*\"iCalUId\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+        // as outbound sync leaves a reservation after creating its event
+        sync.app.app.tx.run(s -> {
+            Reservation r = s.find(Reservation.class, ours.id);
+            r.state = ReservationState.AWAITING_CONFIRMATION;
+            r.syncState = SyncState.ENQUEUED;
+            r.externalEventId = organizerEventId;
+            r.externalIcalUid = iCalUId;
+        });
+
+        sync.sync(sync.borealisSubscription);
+
+        Reservation confirmed = only(sync.borealis, 9);
+        assertEquals(ours.id, confirmed.id, "no second reservation for our own meeting");
+        assertEquals(ReservationState.CONFIRMED, confirmed.state);
+        assertEquals(SyncState.SYNCHRONIZED, confirmed.syncState);
+        assertEquals(Source.PORTAL, confirmed.createdSource);
+        assertEquals("Fixture meeting", confirmed.subject, "the room copy's subject (the organizer's name) does not replace ours");
+        assertNotNull(confirmed.roomEventId);
+    }
+
+    @Test
+    void a_reservation_booked_in_outlook_is_read_only_in_the_portal() {
+        sync.book("ann@contoso.test", "Read only", at(10, 9, 0), at(10, 10, 0), "aurora@contoso.test");
+        sync.sync(sync.auroraSubscription);
+        Reservation r = only(sync.aurora, 10);
+        WebClient ann = sync.app.client().signIn(sync.tenant.slug, "ann@contoso.test");
+
+        WebClient.Response details = ann.get("/reservations/" + r.id);
+        assertEquals(200, details.status());
+        assertTrue(details.body().contains("Booked in Outlook: change it there."));
+        assertFalse(details.body().contains("Cancel reservation"));
+        assertTrue(ann.get("/reservations").body().contains("Booked in Outlook: change it there."));
+        String schedule = ann.get("/schedule?building=" + sync.building.id + "&date=" + LocalDate.now(ZoneOffset.UTC).plusDays(10)).body();
+        assertTrue(schedule.contains("href=\"/reservations/" + r.id + "\""), "the slot is on the schedule");
+        assertTrue(schedule.contains("slot dimmed"), "shown dimmed");
+        assertTrue(schedule.contains("Booked in Outlook: change it there."), "with the reason");
+
+        WebClient.Response cancel = ann.post("/reservations/" + r.id + "/cancel", Map.of("version", Long.toString(r.version)));
+        assertEquals(403, cancel.status());
+        assertEquals(ReservationState.CONFIRMED, only(sync.aurora, 10).state);
+    }
+
+    @Test
+    void the_safety_net_pulls_mailboxes_that_were_not_pulled_recently() {
+        sync.book("bob@contoso.test", "No notification", at(11, 9, 0), at(11, 10, 0), "aurora@contoso.test");
+        sync.app.app.tx.run(s -> s.createMutationQuery("update Subscription set lastDeltaAt = :old")
+                .setParameter("old", Instant.now().minus(Duration.ofHours(1))).executeUpdate());
+
+        assertEquals(2, sync.app.app.inboundSync.safetyNet(), "one RESYNC item per subscription");
+        assertEquals(0, sync.app.app.inboundSync.safetyNet(), "no second item while one waits");
+        sync.app.app.jobs.runNow(InboundSync.SAFETY_NET_JOB);
+        sync.drain();
+
+        assertEquals(ReservationState.CONFIRMED, only(sync.aurora, 11).state);
+        assertTrue(sync.inbox().isEmpty());
+        assertEquals(0, sync.app.app.inboundSync.safetyNet(), "both were just pulled");
+    }
+
+    @Test
+    void the_room_copy_of_our_meeting_confirms_it_even_before_outbound_sync_stored_its_ical_uid() {
+        Reservation ours = sync.app.fixtures.reservation(sync.aurora, sync.bob, at(12, 9, 0), at(12, 10, 0), Source.PORTAL);
+        sync.app.app.tx.run(s -> {
+            Reservation r = s.find(Reservation.class, ours.id);
+            r.state = ReservationState.AWAITING_CONFIRMATION;
+            r.syncState = SyncState.ENQUEUED;
+        });
+        sync.book("bob@contoso.test", "Fixture meeting", at(12, 9, 0), at(12, 10, 0), "aurora@contoso.test");
+
+        sync.sync(sync.auroraSubscription);
+
+        Reservation confirmed = only(sync.aurora, 12);
+        assertEquals(ours.id, confirmed.id);
+        assertEquals(ReservationState.CONFIRMED, confirmed.state);
+        assertNotNull(confirmed.externalIcalUid, "adopted from the room copy; outbound sync writes the same value");
+    }
+
+    @Test
+    void occurrences_of_a_series_become_reservations_linked_by_series_id() {
+        // The sandbox books single meetings only, so the changes are given as Graph's delta returns occurrences.
+        InboundChanges changes = new InboundChanges(sync.app.app.audit, sync.app.app.notifications, java.time.Clock.systemUTC());
+        InboundChanges.Room room = new InboundChanges.Room(sync.tenant.id, sync.borealis.id, "borealis@contoso.test");
+        GraphDelta.Person organizer = new GraphDelta.Person("Ann Archer", "ann@contoso.test");
+        List<GraphDelta.Change> series = List.of(
+                new GraphDelta.Change("occ-1", false, "uid-occ-1", "master-1", "occurrence", "Ann Archer", at(13, 9, 0), at(13, 10, 0),
+                        false, false, organizer, List.of(), null),
+                new GraphDelta.Change("occ-2", false, "uid-occ-2", "master-1", "occurrence", "Ann Archer", at(14, 9, 0), at(14, 10, 0),
+                        false, false, organizer, List.of(), null),
+                new GraphDelta.Change("master-1", false, "uid-master", null, "seriesMaster", "Ann Archer", at(13, 9, 0), at(13, 10, 0),
+                        false, false, organizer, List.of(), null));
+
+        sync.app.app.tx.run(s -> changes.apply(s, room, series));
+        sync.app.app.tx.run(s -> changes.apply(s, room, series.subList(0, 1)));
+
+        Reservation first = only(sync.borealis, 13);
+        Reservation second = only(sync.borealis, 14);
+        assertEquals("master-1", first.seriesId);
+        assertEquals("master-1", second.seriesId);
+        assertNotEquals(first.id, second.id);
+
+        sync.app.app.tx.run(s -> changes.apply(s, room, List.of(GraphDelta.Change.removed("occ-2"))));
+        assertEquals(ReservationState.CANCELLED, only(sync.borealis, 14).state);
+        assertEquals(ReservationState.CONFIRMED, only(sync.borealis, 13).state);
+    }
+}
