@@ -70,7 +70,12 @@ public final class App implements AutoCloseable {
             io.roomsync.calendar.Connection.class, io.roomsync.calendar.CalendarProvider.class,
             io.roomsync.calendar.SyncConfiguration.class, io.roomsync.calendar.Subscription.class,
             io.roomsync.calendar.SyncEvent.class, io.roomsync.calendar.InboxItem.class,
-            io.roomsync.notify.Notification.class);
+            io.roomsync.notify.Notification.class, io.roomsync.calendar.WebhookRegistration.class);
+
+    /** The entities given to Hibernate (tests that open the database without a whole app). */
+    public static List<Class<?>> entities() {
+        return ENTITIES;
+    }
 
     public final Settings settings;
     public final Clock clock;
@@ -83,7 +88,7 @@ public final class App implements AutoCloseable {
     public final AuditLog audit;
     public final io.roomsync.notify.Notifications notifications;
     /** Background work; every job is registered in the constructor and started with the web server. */
-    public final io.roomsync.jobs.Jobs jobs = new io.roomsync.jobs.Jobs(4);
+    public final io.roomsync.jobs.Jobs jobs;
 
     // --- services: tenants, users, properties, API tokens (tenant/) ----------------------------------------
     public final TenantProperties properties;
@@ -122,6 +127,19 @@ public final class App implements AutoCloseable {
     /** Exchange -> Roomsync: the "inbox" job pulls room mailboxes' calendarView/delta; "safety-net-resync" keeps pulls coming. */
     public final io.roomsync.calendar.InboundSync inboundSync;
 
+    // --- services: test connection and room import from Exchange (calendar/) -------------------------------------
+    /** "Test connection": token, Places rooms and one room calendar, with an actionable message on failure. */
+    public final io.roomsync.calendar.ProviderCheck providerCheck;
+    /** Room import from the Places API into reservables (location/DirectoryRoomImport does the writing). */
+    public final io.roomsync.calendar.ExchangeRooms exchangeRooms;
+    // --- services: sync configurations, subscriptions, webhooks (calendar/), notifications (notify/) ------------
+    public final io.roomsync.calendar.WebhookCounters webhookCounters;
+    public final io.roomsync.calendar.WebhookRegistry webhookRegistry;
+    public final io.roomsync.calendar.SubscriptionService subscriptions;
+    public final io.roomsync.calendar.SyncConfigurationService syncConfigurations;
+    public final io.roomsync.calendar.WebhookIngest webhookIngest;
+    public final io.roomsync.notify.NotificationService notificationService;
+
     // --- services: exchange sandbox ------------------------------------------------------------------------
     /** The built-in Exchange sandbox (demo mode only; null otherwise), with the demo tenant's people and rooms. */
     public final io.roomsync.sandbox.ExchangeSandbox exchangeSandbox;
@@ -136,6 +154,7 @@ public final class App implements AutoCloseable {
         this.secrets = new SecretBox(MasterKey.resolve(settings));
         this.database = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), settings.dbPoolSize(), ENTITIES);
         this.tx = new Tx(database.sessionFactory());
+        this.jobs = new io.roomsync.jobs.Jobs(database.dataSource(), 4);
         this.signIn = new SignInService(tx, clock);
         this.pages = new Pages(settings.demo(), settings.secureCookies());
         this.audit = new AuditLog(clock);
@@ -143,7 +162,7 @@ public final class App implements AutoCloseable {
 
         // --- build: locations (location/) ------------------------------------------------------------------
         this.locations = new io.roomsync.location.LocationService(tx, audit, clock);
-        this.roomImport = new io.roomsync.location.RoomCsvImport(tx, locations, clock);
+        this.roomImport = new io.roomsync.location.RoomCsvImport(tx, locations);
 
         // --- build: tenants, users, properties, API tokens (tenant/) ---------------------------------------
         // Personal mode needs personal calendar connections, which come with calendar sync.
@@ -171,11 +190,14 @@ public final class App implements AutoCloseable {
         // --- build: calendar providers ---------------------------------------------------------------------
         this.connections = new io.roomsync.calendar.ConnectionService(tx, audit, secrets, clock);
         this.providers = new io.roomsync.calendar.ProviderService(tx, audit, secrets, connections, clock);
-        this.providerPages = new io.roomsync.calendar.ProviderPages(pages, providers, connections, clock);
-        this.connectionPages = new io.roomsync.calendar.ConnectionPages(pages, connections, clock);
-        this.calendarApi = new io.roomsync.calendar.CalendarApi(providers, connections);
         this.providerClients = new io.roomsync.calendar.ProviderClients(providers, io.roomsync.graph.GraphClientFactory.withoutSdkRetries());
         this.graphCalls = new io.roomsync.graph.GraphCalls();
+        this.providerCheck = new io.roomsync.calendar.ProviderCheck(providers, providerClients, graphCalls, tx, clock);
+        this.exchangeRooms = new io.roomsync.calendar.ExchangeRooms(providers, providerClients, graphCalls,
+                new io.roomsync.location.DirectoryRoomImport(tx, locations));
+        this.providerPages = new io.roomsync.calendar.ProviderPages(pages, providers, connections, clock, providerCheck);
+        this.connectionPages = new io.roomsync.calendar.ConnectionPages(pages, connections, clock);
+        this.calendarApi = new io.roomsync.calendar.CalendarApi(providers, connections);
 
         // --- build: sync health (calendar/) ----------------------------------------------------------------
         this.syncHealth = new io.roomsync.calendar.SyncHealthService(tx, clock);
@@ -187,6 +209,22 @@ public final class App implements AutoCloseable {
         jobs.register(io.roomsync.calendar.InboundSync.SAFETY_NET_JOB, java.time.Duration.ofMinutes(15), () -> {
             if (inboundSync.safetyNet() > 0) jobs.wake(io.roomsync.calendar.InboundSync.JOB);
         });
+        // --- build: sync configurations, subscriptions, webhooks (calendar/), notifications (notify/) -------------
+        this.webhookCounters = new io.roomsync.calendar.WebhookCounters(tx, clock);
+        this.webhookRegistry = new io.roomsync.calendar.WebhookRegistry(tx, audit, clock, settings.baseUrl(), webhookCounters);
+        this.subscriptions = new io.roomsync.calendar.SubscriptionService(tx, clock, providerClients,
+                new io.roomsync.graph.GraphSubscriptions(graphCalls), webhookRegistry, notifications, jobs);
+        this.syncConfigurations = new io.roomsync.calendar.SyncConfigurationService(tx, audit, clock, subscriptions);
+        this.webhookIngest = new io.roomsync.calendar.WebhookIngest(tx, clock, webhookCounters);
+        this.notificationService = new io.roomsync.notify.NotificationService(tx, clock, settings.smtpEnabled()
+                ? new io.roomsync.notify.Mailer(settings.smtpHost(), settings.smtpPort(), settings.smtpUser(), settings.smtpPassword(),
+                        settings.smtpFrom()) : null, settings.baseUrl());
+        pages.unreadNotifications(u -> notificationService.unread(u.tenant(), u.userId()));
+        jobs.register(io.roomsync.calendar.SubscriptionService.RENEWAL_JOB, java.time.Duration.ofMinutes(10), subscriptions::renewDue);
+        jobs.register(io.roomsync.calendar.SubscriptionService.LIFECYCLE_JOB, java.time.Duration.ofMinutes(1), subscriptions::handleLifecycle);
+        jobs.register(io.roomsync.calendar.SubscriptionService.DIGEST_JOB, java.time.Duration.ofHours(1), subscriptions::digest);
+        jobs.register("webhook-counters", java.time.Duration.ofSeconds(30), webhookCounters::flush);
+        jobs.register(io.roomsync.notify.NotificationService.MAIL_JOB, java.time.Duration.ofMinutes(1), notificationService::sendPendingMail);
 
         // --- build: exchange sandbox -----------------------------------------------------------------------
         if (settings.demo()) {
@@ -429,6 +467,89 @@ public final class App implements AutoCloseable {
         r.apiGet("/api/v1/sync/health", OpenApi.Operation.of("Calendar sync",
                         "Sync events today, pending and failed; subscriptions by status with their expiries and last notifications")
                 .returns(io.roomsync.calendar.SyncHealthService.Health.class), syncHealthPages::api, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+
+        // --- test connection and room import from Exchange (calendar/) --------------------------------------
+        r.post("/admin/providers/{id}/test", providerPages::test, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        var exchangeImportPages = new io.roomsync.calendar.ExchangeRoomImportPages(providers, exchangeRooms, pages);
+        r.get("/admin/rooms/import/exchange", exchangeImportPages::form, Role.TENANT_ADMIN);
+        r.post("/admin/rooms/import/exchange", exchangeImportPages::preview, Role.TENANT_ADMIN);
+        r.post("/admin/rooms/import/exchange/apply", exchangeImportPages::apply, Role.TENANT_ADMIN);
+        var providerTools = new io.roomsync.calendar.ProviderToolsApi(providers, providerCheck, exchangeRooms);
+        r.apiPost("/api/v1/providers/{id}/test", OpenApi.Operation.of(providersTag, "Test connection: acquire a token, list rooms "
+                        + "through the Places API and read one room mailbox's calendar; 200 with ok=false and an actionable message "
+                        + "when a step fails").returns(io.roomsync.calendar.ProviderCheck.Result.class)
+                        .query("timeoutSeconds", "how long the check may wait, 1-120 (default 30)"),
+                providerTools::test, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiPost("/api/v1/providers/{id}/import-rooms", OpenApi.Operation.of(providersTag, "Import rooms from the provider's "
+                        + "Places API (rooms and room lists, all pages) as reservables, matched by mailbox e-mail; missing buildings "
+                        + "and floors are created. dryRun=true (default) previews, dryRun=false applies in one transaction; 502 when "
+                        + "Exchange cannot be read").returns(io.roomsync.calendar.ProviderToolsApi.RoomImportResponse.class)
+                        .query("dryRun", "true (default) or false")
+                        .query("timeZone", "IANA time zone of buildings the import creates (default: the tenant's most used one)"),
+                providerTools::importRooms, Role.TENANT_ADMIN);
+        // --- sync configurations, subscriptions, webhooks (calendar/), notifications (notify/) ---------------------
+        var webhooks = new io.roomsync.calendar.Webhooks(webhookIngest, webhookCounters, jobs);
+        r.post(io.roomsync.calendar.WebhookRegistry.NOTIFICATIONS_PATH, webhooks::notifications, Role.PUBLIC);
+        r.post(io.roomsync.calendar.WebhookRegistry.LIFECYCLE_PATH, webhooks::lifecycle, Role.PUBLIC);
+        var syncPages = new io.roomsync.calendar.SyncPages(pages, syncConfigurations, subscriptions, webhookRegistry);
+        r.get("/admin/sync/configurations", syncPages::list, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.get("/admin/sync/configurations/new", syncPages::newForm, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.post("/admin/sync/configurations", syncPages::create, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.post("/admin/sync/configurations/bulk", syncPages::bulk, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.get("/admin/sync/configurations/{id}", syncPages::show, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.post("/admin/sync/configurations/{id}", syncPages::update, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.post("/admin/sync/configurations/{id}/activate", syncPages::activate, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.post("/admin/sync/configurations/{id}/deactivate", syncPages::deactivate, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.post("/admin/sync/configurations/{id}/delete", syncPages::delete, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.get("/admin/sync/webhook", syncPages::webhook, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.post("/admin/sync/webhook", syncPages::updateWebhook, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.get("/admin/sync/subscriptions", syncPages::subscriptions, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.get("/admin/sync/subscriptions/{id}", syncPages::subscription, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        var notificationPages = new io.roomsync.notify.NotificationPages(pages, notificationService);
+        r.get("/notifications", notificationPages::page);
+        r.post("/notifications/read-all", notificationPages::readAll);
+        r.post("/notifications/{id}/read", notificationPages::read);
+
+        var syncApi = new io.roomsync.calendar.SyncApi(syncConfigurations, subscriptions, webhookRegistry);
+        String syncTag = "Calendar sync";
+        r.apiGet("/api/v1/sync-configurations", OpenApi.Operation.of(syncTag, "List sync configurations (room, provider, mailbox, subscription)")
+                .returnsList(io.roomsync.calendar.SyncApi.SyncConfigurationResponse.class), syncApi::list, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiPost("/api/v1/sync-configurations", OpenApi.Operation.of(syncTag,
+                        "Add a sync configuration (created inactive; an empty room e-mail is filled, a different one refused)")
+                .accepts(io.roomsync.calendar.SyncApi.SyncConfigurationRequest.class)
+                .returns(io.roomsync.calendar.SyncApi.SyncConfigurationResponse.class).status(201), syncApi::create, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        // Before the {id} routes, which would otherwise take "bulk" for an id.
+        r.apiPost("/api/v1/sync-configurations/bulk/activate", OpenApi.Operation.of(syncTag, "Activate several configurations; one result each")
+                .accepts(io.roomsync.calendar.SyncApi.BulkRequest.class)
+                .returnsList(io.roomsync.calendar.SyncApi.ActivationResponse.class), syncApi::bulkActivate, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiPost("/api/v1/sync-configurations/bulk/deactivate", OpenApi.Operation.of(syncTag, "Deactivate several configurations; one result each")
+                .accepts(io.roomsync.calendar.SyncApi.BulkRequest.class)
+                .returnsList(io.roomsync.calendar.SyncApi.ActivationResponse.class), syncApi::bulkDeactivate, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiGet("/api/v1/sync-configurations/{id}", OpenApi.Operation.of(syncTag, "One sync configuration")
+                .returns(io.roomsync.calendar.SyncApi.SyncConfigurationResponse.class), syncApi::get, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiPut("/api/v1/sync-configurations/{id}", OpenApi.Operation.of(syncTag, "Change a sync configuration (clears the stored delta state)")
+                .accepts(io.roomsync.calendar.SyncApi.SyncConfigurationRequest.class)
+                .returns(io.roomsync.calendar.SyncApi.SyncConfigurationResponse.class), syncApi::update, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiDelete("/api/v1/sync-configurations/{id}", OpenApi.Operation.of(syncTag, "Delete an inactive sync configuration").status(204),
+                syncApi::delete, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiPost("/api/v1/sync-configurations/{id}/activate", OpenApi.Operation.of(syncTag,
+                        "Activate: creates the Graph subscription on the room mailbox (409 if the provider is inactive)")
+                .returns(io.roomsync.calendar.SyncApi.ActivationResponse.class), syncApi::activate, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiPost("/api/v1/sync-configurations/{id}/deactivate", OpenApi.Operation.of(syncTag,
+                        "Deactivate: deletes the Graph subscription (409 if the provider is inactive)")
+                .returns(io.roomsync.calendar.SyncApi.ActivationResponse.class), syncApi::deactivate, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiGet("/api/v1/webhook", OpenApi.Operation.of(syncTag, "The webhook registry: callback URLs, status, dropped items")
+                .returns(io.roomsync.calendar.WebhookRegistry.WebhookStatus.class), syncApi::webhook, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiPut("/api/v1/webhook", OpenApi.Operation.of(syncTag, "Set the public callback base URL (https unless loopback; null = default)")
+                .accepts(io.roomsync.calendar.SyncApi.WebhookRequest.class)
+                .returns(io.roomsync.calendar.WebhookRegistry.WebhookStatus.class), syncApi::updateWebhook, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiGet("/api/v1/subscriptions", OpenApi.Operation.of(syncTag, "Graph subscriptions of the room mailboxes")
+                .returnsList(io.roomsync.calendar.SubscriptionService.View.class), syncApi::subscriptions, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiGet("/api/v1/subscriptions/{id}", OpenApi.Operation.of(syncTag, "One Graph subscription")
+                .returns(io.roomsync.calendar.SubscriptionService.View.class), syncApi::subscription, Role.TENANT_ADMIN, Role.SYNC_ADMIN);
+        r.apiGet("/api/v1/notifications", OpenApi.Operation.of("Notifications", "The caller's notifications, newest first")
+                .returnsList(io.roomsync.notify.NotificationPages.NotificationResponse.class), notificationPages::api, Role.EMPLOYEE,
+                Role.TENANT_ADMIN, Role.SYNC_ADMIN);
 
         // --- exchange sandbox page (sandbox/) --------------------------------------------------------------
         if (sandboxMailboxes != null) {

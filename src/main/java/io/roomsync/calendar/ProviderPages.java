@@ -51,18 +51,30 @@ public final class ProviderPages {
     public record ProviderPage(Layout layout, Long id, String heading, FormState form, boolean canEdit, List<Option> clouds,
                                List<Option> processors, List<Option> systemOptions, List<Option> delegatedOptions,
                                List<CertificateLine> trustedCertificates, String proxyPasswordStatus, String mode,
-                               List<Hint> hints, List<String> otherErrors, String error) {}
+                               List<Hint> hints, List<String> otherErrors, String error, ProviderCheck.Result check) {
+        /** A step's outcome as a badge level of app.css. */
+        public static String level(ProviderCheck.Outcome outcome) {
+            return switch (outcome) {
+                case OK -> "ok";
+                case WARNING -> "warn";
+                case FAILED -> "bad";
+                case SKIPPED -> "muted";
+            };
+        }
+    }
 
     private final Pages pages;
     private final ProviderService providers;
     private final ConnectionService connections;
     private final Clock clock;
+    private final ProviderCheck check;
 
-    public ProviderPages(Pages pages, ProviderService providers, ConnectionService connections, Clock clock) {
+    public ProviderPages(Pages pages, ProviderService providers, ConnectionService connections, Clock clock, ProviderCheck check) {
         this.pages = pages;
         this.providers = providers;
         this.connections = connections;
         this.clock = clock;
+        this.check = check;
     }
 
     // ------------------------------------------------------------------------------------------------ list
@@ -136,6 +148,14 @@ public final class ProviderPages {
         CurrentUser user = Web.user(ctx);
         CalendarProvider p = providers.get(user.tenant(), Web.pathId(ctx, "id"));
         render(ctx, p.id, FormState.of(values(p)), null);
+    }
+
+    /** Runs "Test connection" and shows its result on the provider's page (nothing is saved, so no redirect). */
+    public void test(Context ctx) {
+        CurrentUser user = Web.user(ctx);
+        CalendarProvider p = providers.get(user.tenant(), Web.pathId(ctx, "id"));
+        ProviderCheck.Result result = check.run(user.tenant(), p.id, ProviderCheck.DEFAULT_TIMEOUT);
+        render(ctx, p.id, FormState.of(values(p)), null, result);
     }
 
     public void update(Context ctx) {
@@ -236,6 +256,10 @@ public final class ProviderPages {
     }
 
     private void render(Context ctx, Long id, FormState form, String error) {
+        render(ctx, id, form, error, null);
+    }
+
+    private void render(Context ctx, Long id, FormState form, String error, ProviderCheck.Result result) {
         CurrentUser user = Web.user(ctx);
         long tenantId = user.tenant();
         Instant now = clock.instant();
@@ -266,7 +290,7 @@ public final class ProviderPages {
         }
         pages.render(ctx, "calendar/provider.jte", new ProviderPage(pages.layout(ctx, heading, "sync-providers"), id, heading, form,
                 user.has(Role.TENANT_ADMIN), clouds, processors, system, delegated, certs, proxyStatus, mode, hints,
-                form.otherErrors(SHOWN), error));
+                form.otherErrors(SHOWN), error, result));
     }
 
     private static List<Option> connectionOptions(List<Connection> all, ConnectionKind kind) {

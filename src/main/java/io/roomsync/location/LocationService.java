@@ -107,17 +107,22 @@ public final class LocationService {
         long tenantId = actor.tenant();
         return tx.call(s -> {
             BuildingInput c = checkBuilding(s, tenantId, null, in);
-            Building b = new Building();
-            b.tenantId = tenantId;
-            b.name = c.name();
-            b.timeZone = c.timeZone();
-            b.address = c.address();
-            b.createdAt = clock.instant();
-            persist(s, b, "A building named '" + b.name + "' was just created by someone else.");
-            audit.record(s, actor, source, null, "Building", b.id, "create", new AuditLog.Changes()
-                    .field("name", null, b.name).field("timeZone", null, b.timeZone).field("address", null, b.address));
-            return b;
+            return insertBuilding(s, actor, source, tenantId, c);
         });
+    }
+
+    /** Inserts and audits a checked building; also used by imports that create missing buildings in their transaction. */
+    Building insertBuilding(Session s, CurrentUser actor, String source, long tenantId, BuildingInput c) {
+        Building b = new Building();
+        b.tenantId = tenantId;
+        b.name = c.name();
+        b.timeZone = c.timeZone();
+        b.address = c.address();
+        b.createdAt = clock.instant();
+        persist(s, b, "A building named '" + b.name + "' was just created by someone else.");
+        audit.record(s, actor, source, null, "Building", b.id, "create", new AuditLog.Changes()
+                .field("name", null, b.name).field("timeZone", null, b.timeZone).field("address", null, b.address));
+        return b;
     }
 
     public Building updateBuilding(CurrentUser actor, String source, long id, BuildingInput in) {
@@ -575,6 +580,20 @@ public final class LocationService {
     void auditReservableUpdate(Session s, CurrentUser actor, String source, Reservable before, Reservable r) {
         AuditLog.Changes changes = reservableChanges(before, r);
         if (!changes.isEmpty()) audit.record(s, actor, source, null, "Reservable", r.id, "update", changes);
+    }
+
+    /**
+     * Saves one reservable of an import: a new one (before null) is inserted active, an existing one gets an audit
+     * entry for what changed. Imports flush once at the end ({@link #flushImport}).
+     */
+    void saveImported(Session s, CurrentUser actor, String source, Reservable r, Reservable before) {
+        if (before == null) {
+            r.active = true;
+            r.createdAt = clock.instant();
+            insertReservable(s, actor, source, r);
+        } else {
+            auditReservableUpdate(s, actor, source, before, r);
+        }
     }
 
     static void flushImport(Session s) {

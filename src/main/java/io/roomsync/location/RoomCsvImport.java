@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -36,7 +35,7 @@ public final class RoomCsvImport {
 
     /** One valid row as it will be written. floor is null for none; newFloor = the floor will be created. */
     public record Row(int line, Action action, String name, ReservableKind kind, int capacity, String floor, boolean newFloor,
-                      List<String> equipment, String email, String module, String changes) {}
+                      List<String> equipment, String email, String module, String changes) implements ImportPreview.Item {}
 
     /** A problem on a line of the file; line 0 means the file as a whole. */
     public record LineError(int line, String message) {
@@ -45,21 +44,10 @@ public final class RoomCsvImport {
         }
     }
 
-    public record Preview(long buildingId, String buildingName, List<Row> rows, List<String> newFloors, List<LineError> errors) {
+    public record Preview(long buildingId, String buildingName, List<Row> rows, List<String> newFloors, List<LineError> errors)
+            implements ImportPreview<Row> {
         public boolean ok() {
             return errors.isEmpty();
-        }
-
-        public List<Row> creates() {
-            return rows.stream().filter(r -> r.action() == Action.CREATE).toList();
-        }
-
-        public List<Row> updates() {
-            return rows.stream().filter(r -> r.action() == Action.UPDATE).toList();
-        }
-
-        public List<Row> unchanged() {
-            return rows.stream().filter(r -> r.action() == Action.UNCHANGED).toList();
         }
     }
 
@@ -75,12 +63,10 @@ public final class RoomCsvImport {
 
     private final Tx tx;
     private final LocationService locations;
-    private final Clock clock;
 
-    public RoomCsvImport(Tx tx, LocationService locations, Clock clock) {
+    public RoomCsvImport(Tx tx, LocationService locations) {
         this.tx = tx;
         this.locations = locations;
-        this.clock = clock;
     }
 
     /** What applying the file would do; writes nothing. Unknown or foreign building: NotFoundException. */
@@ -115,13 +101,7 @@ public final class RoomCsvImport {
                 r.capacity = row.capacity();
                 r.setEquipmentTags(row.equipment());
                 r.email = row.email();
-                if (before == null) {
-                    r.active = true;
-                    r.createdAt = clock.instant();
-                    locations.insertReservable(s, actor, source, r);
-                } else {
-                    locations.auditReservableUpdate(s, actor, source, before, r);
-                }
+                locations.saveImported(s, actor, source, r, before);
             }
             LocationService.flushImport(s);
             return plan.preview();
@@ -322,18 +302,16 @@ public final class RoomCsvImport {
     private static String describeChanges(Reservable r, String name, ReservableKind kind, int capacity, Long floorId, boolean newFloor,
                                           String floorName, Map<Long, Floor> floorsById, String equipment, String email,
                                           ReservableModule module) {
-        List<String> changes = new ArrayList<>();
-        if (!r.name.equals(name)) changes.add("name " + r.name + " → " + name);
-        if (r.kind != kind) changes.add("kind " + r.kind.label.toLowerCase(Locale.ROOT) + " → " + kind.label.toLowerCase(Locale.ROOT));
-        if (r.capacity != capacity) changes.add("capacity " + r.capacity + " → " + capacity);
-        if (newFloor || !Objects.equals(r.floorId, floorId)) {
-            Floor old = r.floorId == null ? null : floorsById.get(r.floorId);
-            changes.add("floor " + (old == null ? "none" : old.name) + " → " + (floorName == null ? "none" : floorName));
-        }
-        if (!Objects.equals(r.equipment, equipment)) changes.add("equipment");
-        if (!Objects.equals(r.email, email)) changes.add("e-mail");
-        if (!Objects.equals(r.moduleId, module.id)) changes.add("module");
-        return String.join(", ", changes);
+        Floor old = r.floorId == null ? null : floorsById.get(r.floorId);
+        return new ImportChanges()
+                .change("name", r.name, name)
+                .change("kind", r.kind.label.toLowerCase(Locale.ROOT), kind.label.toLowerCase(Locale.ROOT))
+                .change("capacity", r.capacity, capacity)
+                .changeIf(newFloor || !Objects.equals(r.floorId, floorId), "floor", old == null ? null : old.name, floorName)
+                .flag("equipment", r.equipment, equipment)
+                .flag("e-mail", r.email, email)
+                .flag("module", r.moduleId, module.id)
+                .text();
     }
 
     private static void addIf(List<String> problems, String message) {

@@ -46,6 +46,11 @@ public final class Directory {
         final List<java.security.cert.X509Certificate> certificates = new CopyOnWriteArrayList<>();
         final Set<String> redirectUris = new LinkedHashSet<>();
         volatile AccessPolicy accessPolicy;
+        /**
+         * Whether an admin granted the app's application permissions (Calendars.ReadWrite, Place.Read.All). Without
+         * it the identity platform still issues app tokens, but they carry no roles and Graph answers 403.
+         */
+        volatile boolean adminConsent = true;
 
         App(String clientId, String tenantId, String displayName) {
             this.clientId = clientId;

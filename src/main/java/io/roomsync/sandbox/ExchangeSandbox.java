@@ -271,6 +271,11 @@ public final class ExchangeSandbox implements AutoCloseable {
         app.accessPolicy = policy;
     }
 
+    /** Grants or revokes admin consent to the app's application permissions (tokens then carry no roles: 403s). */
+    public void setAdminConsent(Directory.App app, boolean granted) {
+        app.adminConsent = granted;
+    }
+
     // ---- behaviour switches -------------------------------------------------------------------------------------
 
     /** The next {@code count} Graph calls (to {@code mailboxAddress}, or any when null) fail with 429, 503 or 504. */

@@ -104,6 +104,9 @@ final class GraphRouter {
                 return subscriptions.route(req, grant, path.subList(1, path.size()));
             case "places":
                 throttle.checkFault(null, null);
+                if (!consented(grant)) {
+                    throw new GraphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+                }
                 return places.route(req, grant, path.subList(1, path.size()));
             case "users":
                 if (path.size() == 1) {
@@ -151,9 +154,20 @@ final class GraphRouter {
             return;
         }
         Directory.App app = state.directory.app(grant.appId).orElse(null);
+        if (app != null && !app.adminConsent) {
+            throw new GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
+        }
         Directory.AccessPolicy policy = app == null ? null : app.accessPolicy;
         if (policy != null && !policy.allows(mailbox)) {
             throw new GraphError(403, "ErrorAccessDenied", "Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.");
+        }
+    }
+
+    /** App-only tokens carry roles only once an admin consented; delegated calls act within the user's own consent. */
+    private boolean consented(Identity.Grant grant) {
+        if (grant.delegated()) return true;
+        synchronized (state) {
+            return state.directory.app(grant.appId).map(a -> a.adminConsent).orElse(true);
         }
     }
 

@@ -19,6 +19,8 @@ public final class Pages {
     private final boolean demo;
 
     private final boolean secureCookies;
+    /** The unread notifications badge of the menu (set by the notify feature). */
+    private volatile java.util.function.ToLongFunction<CurrentUser> unreadCounter;
 
     public Pages(boolean demo, boolean secureCookies) {
         this.demo = demo;
@@ -43,7 +45,12 @@ public final class Pages {
         String flash = ctx.cookie(FLASH_COOKIE);
         if (flash != null) ctx.removeCookie(FLASH_COOKIE, "/");
         return new Layout(title, user, user == null ? Web.anonymousCsrf(ctx, secureCookies) : user.csrfToken(), nav,
-                flash == null ? null : java.net.URLDecoder.decode(flash, java.nio.charset.StandardCharsets.UTF_8), demo);
+                flash == null ? null : java.net.URLDecoder.decode(flash, java.nio.charset.StandardCharsets.UTF_8), demo,
+                user == null || user.tenantId() == null || unreadCounter == null ? 0 : unreadCounter.applyAsLong(user));
+    }
+
+    public void unreadNotifications(java.util.function.ToLongFunction<CurrentUser> counter) {
+        this.unreadCounter = counter;
     }
 
     public boolean demo() {

@@ -111,6 +111,23 @@ class SandboxIdentityTest {
     }
 
     @Test
+    void without_admin_consent_the_app_still_gets_a_token_but_graph_answers_403() throws Exception {
+        f.sandbox.setAdminConsent(f.app, false);
+        try {
+            String token = f.appToken();
+            HttpResponse<String> places = f.raw("GET", "/v1.0/places/microsoft.graph.room", token, null);
+            assertEquals(403, places.statusCode());
+            assertEquals("Authorization_RequestDenied", Json.MAPPER.readTree(places.body()).path("error").path("code").asText());
+            HttpResponse<String> calendar = f.raw("GET", "/v1.0/users/aurora@contoso.test/events", token, null);
+            assertEquals(403, calendar.statusCode());
+            assertEquals("ErrorAccessDenied", Json.MAPPER.readTree(calendar.body()).path("error").path("code").asText());
+        } finally {
+            f.sandbox.setAdminConsent(f.app, true);
+        }
+        assertEquals(200, f.raw("GET", "/v1.0/places/microsoft.graph.room", f.appToken(), null).statusCode());
+    }
+
+    @Test
     void an_unknown_app_is_reported_as_unauthenticated() {
         GraphClientFactory.GraphApp unknown = new GraphClientFactory().appClient(f.connection("00000000-0000-0000-0000-000000000000", "x"));
         GraphFailure failure = assertThrows(GraphFailure.class, unknown::checkToken);
