@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks for docs/PERFORMANCE.md. Prints figures; asserts nothing.
 #   bash src/test/bench/run.sh            all benchmarks
-#   bash src/test/bench/run.sh startup    one of: startup, find, booking
+#   bash src/test/bench/run.sh startup    one of: startup, find, booking, graph
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 mvn -q -DskipTests package

@@ -201,7 +201,7 @@ public final class App implements AutoCloseable {
         this.connections = new io.roomsync.calendar.ConnectionService(tx, audit, secrets, clock);
         this.providers = new io.roomsync.calendar.ProviderService(tx, audit, secrets, connections, clock);
         this.providerClients = new io.roomsync.calendar.ProviderClients(providers, io.roomsync.graph.GraphClientFactory.withoutSdkRetries());
-        this.graphCalls = new io.roomsync.graph.GraphCalls();
+        this.graphCalls = new io.roomsync.graph.GraphCalls(io.roomsync.graph.GraphCalls.OUTLOOK_CONCURRENCY, io.roomsync.graph.GraphCalls.OUTLOOK_BUDGET, io.roomsync.graph.GraphCalls.OUTLOOK_WINDOW, clock);
         this.providerCheck = new io.roomsync.calendar.ProviderCheck(providers, providerClients, graphCalls, tx, clock);
         this.exchangeRooms = new io.roomsync.calendar.ExchangeRooms(providers, providerClients, graphCalls,
                 new io.roomsync.location.DirectoryRoomImport(tx, locations));

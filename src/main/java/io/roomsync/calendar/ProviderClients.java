@@ -52,17 +52,21 @@ public final class ProviderClients {
             throw new GraphFailure(GraphFailure.Kind.UNAUTHENTICATED, 0, null, "The provider \"" + s.providerName()
                     + "\" has no app-only connection, and the tenant has no default one", null, null, null, null);
         }
-        if (s.system().clientSecret() == null) {
+        boolean certificate = s.system().credentialType() == CredentialType.CERTIFICATE;
+        if (certificate ? s.system().certificate() == null : s.system().clientSecret() == null) {
             throw new GraphFailure(GraphFailure.Kind.UNAUTHENTICATED, 0, null, "The connection \"" + s.system().name()
-                    + "\" has no client secret", null, null, null, null);
+                    + "\" has no " + (certificate ? "certificate" : "client secret"), null, null, null, null);
         }
         GraphEndpoints endpoints = s.cloud() == Cloud.CUSTOM
                 ? GraphEndpoints.custom(s.authorityUrl(), s.graphBaseUrl() + "/v1.0")
                 : GraphEndpoints.of(graphCloud(s.cloud()));
         java.net.Proxy proxy = s.proxy() == null ? null
                 : new java.net.Proxy(java.net.Proxy.Type.HTTP, InetSocketAddress.createUnresolved(s.proxy().host(), s.proxy().port()));
-        return new GraphConnection(endpoints, s.entraTenantId(), s.system().clientId(), s.system().clientSecret(),
-                pem(s), proxy);
+        GraphConnection connection = certificate
+                ? GraphConnection.withCertificate(endpoints, s.entraTenantId(), s.system().clientId(),
+                        s.system().certificate().privateKey(), s.system().certificate().certificate(), pem(s), proxy)
+                : new GraphConnection(endpoints, s.entraTenantId(), s.system().clientId(), s.system().clientSecret(), pem(s), proxy);
+        return s.proxy() == null || s.proxy().user() == null ? connection : connection.withProxyLogin(s.proxy().user(), s.proxy().password());
     }
 
     private static GraphCloud graphCloud(Cloud cloud) {
@@ -90,12 +94,24 @@ public final class ProviderClients {
         return out.toString();
     }
 
+    private static String keyDigest(Certificates.KeyMaterial material) {
+        if (material == null) return null;
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(material.privateKey().getEncoded());
+            sha.update(material.certificate().getEncoded());
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A digest of everything the client is built from, secrets included (never stored or shown). */
     private static String fingerprint(GraphSettings s) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             GraphConnection c = connection(s);
-            for (String part : new String[] {c.toString(), s.system().clientSecret(), c.trustedCaPem(),
+            for (String part : new String[] {c.toString(), s.system().clientSecret(), keyDigest(s.system().certificate()), c.trustedCaPem(),
                     s.proxy() == null ? null : s.proxy().user(), s.proxy() == null ? null : s.proxy().password()}) {
                 sha.update(String.valueOf(part).getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);

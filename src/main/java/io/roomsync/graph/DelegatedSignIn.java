@@ -162,15 +162,24 @@ public final class DelegatedSignIn {
     private ConfidentialClientApplication app(CacheHolder cache) {
         try {
             ConfidentialClientApplication.Builder b = ConfidentialClientApplication
-                    .builder(connection.clientId(), ClientCredentialFactory.createFromSecret(connection.clientSecret()))
+                    .builder(connection.clientId(), GraphClientFactory.credential(connection))
                     .sslSocketFactory(trust.sslContext().getSocketFactory())
                     .connectTimeoutForDefaultHttpClient(10_000)
                     .readTimeoutForDefaultHttpClient(100_000);
             String authority = connection.endpoints().authority(connection.tenantId());
             if (connection.endpoints().oidc()) b.oidcAuthority(authority); else b.authority(authority);
-            if (connection.proxy() != null) b.proxy(connection.proxy());
+            if (connection.proxyUser() != null) {
+                b.httpClient(new MsalOkHttp(connection, trust));
+            } else if (connection.proxy() != null) {
+                b.proxy(connection.proxy());
+            }
             if (cache != null) b.setTokenCacheAccessAspect(cache);
-            return b.build();
+            try {
+                return b.build();
+            } catch (RuntimeException e) {
+                // An OIDC authority (custom clouds) is discovered while building: an unreachable one fails here.
+                throw GraphErrors.translate(e);
+            }
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException("The provider's authority is not a valid URL: " + e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package io.roomsync.graph;
 
 import com.microsoft.aad.msal4j.ClientCredentialFactory;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
+import com.microsoft.aad.msal4j.IClientCredential;
 import com.microsoft.graph.core.authentication.AzureIdentityAuthenticationProvider;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import java.net.MalformedURLException;
@@ -46,13 +47,13 @@ public final class GraphClientFactory {
                 new String[] {connection.endpoints().graphHost()}, connection.endpoints().defaultScope());
         GraphServiceClient client = new GraphServiceClient(auth, GraphHttp.client(connection, trust, sdkRetries));
         client.getRequestAdapter().setBaseUrl(connection.endpoints().graphBaseUrl());
-        return new GraphApp(client, credential);
+        return new GraphApp(connection.clientId(), client, credential);
     }
 
     static ConfidentialClientApplication msal(GraphConnection connection, TrustedCa trust) {
         try {
             ConfidentialClientApplication.Builder b = ConfidentialClientApplication
-                    .builder(connection.clientId(), ClientCredentialFactory.createFromSecret(connection.clientSecret()))
+                    .builder(connection.clientId(), credential(connection))
                     .sslSocketFactory(trust.sslContext().getSocketFactory())
                     .connectTimeoutForDefaultHttpClient((int) CONNECT_TIMEOUT.toMillis())
                     .readTimeoutForDefaultHttpClient((int) READ_TIMEOUT.toMillis());
@@ -62,21 +63,45 @@ public final class GraphClientFactory {
             } else {
                 b.authority(authority);
             }
-            if (connection.proxy() != null) b.proxy(connection.proxy());
-            return b.build();
+            if (connection.proxyUser() != null) {
+                b.httpClient(new MsalOkHttp(connection, trust));
+            } else if (connection.proxy() != null) {
+                b.proxy(connection.proxy());
+            }
+            try {
+                return b.build();
+            } catch (RuntimeException e) {
+                // An OIDC authority (custom clouds) is discovered while building: an unreachable one fails here.
+                throw GraphErrors.translate(e);
+            }
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException("The provider's authority is not a valid URL: " + e.getMessage(), e);
         }
     }
 
+    static IClientCredential credential(GraphConnection connection) {
+        if (connection.privateKey() != null) {
+            // msal4j signs a client assertion (a JWT naming the certificate's thumbprint) with the key for every token request.
+            return ClientCredentialFactory.createFromCertificate(connection.privateKey(), connection.certificate());
+        }
+        return ClientCredentialFactory.createFromSecret(connection.clientSecret());
+    }
+
     /** A Graph client bound to one app registration, plus a way to check that its credential works. */
     public static final class GraphApp {
+        private final String clientId;
         private final GraphServiceClient client;
         private final MsalAppCredential credential;
 
-        GraphApp(GraphServiceClient client, MsalAppCredential credential) {
+        GraphApp(String clientId, GraphServiceClient client, MsalAppCredential credential) {
+            this.clientId = clientId;
             this.client = client;
             this.credential = credential;
+        }
+
+        /** The app registration's client id: Outlook's limits count per app and mailbox. */
+        public String clientId() {
+            return clientId;
         }
 
         public GraphServiceClient client() {

@@ -68,8 +68,11 @@ public final class GraphErrors {
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
         boolean tls = io instanceof SSLException || root instanceof java.security.cert.CertificateException
                 || root instanceof java.security.GeneralSecurityException;
-        boolean unreachable = tls || io instanceof UnknownHostException || io instanceof ConnectException;
+        // OkHttp's words when a proxy answers 407 to the tunnel, or refuses it otherwise.
+        boolean proxy = io.getMessage() != null && io.getMessage().toLowerCase(Locale.ROOT).contains("proxy");
+        boolean unreachable = tls || proxy || io instanceof UnknownHostException || io instanceof ConnectException;
         String message = tls ? "TLS to the provider failed (is its trusted CA certificate set?): " + io.getMessage()
+                : proxy ? "The HTTP proxy refused the connection (check its address, user and password): " + io.getMessage()
                 : io instanceof InterruptedIOException ? "The call to Microsoft Graph timed out: " + io.getMessage()
                 : "The provider could not be reached: " + io.getMessage();
         return new GraphFailure(unreachable ? Kind.UNREACHABLE : Kind.TRANSIENT, 0, null, message, null, null, null, io);
@@ -120,9 +123,17 @@ public final class GraphErrors {
         return null;
     }
 
+    /** A failed item of a {@code $batch} answer (status, error code and message from its body). */
+    static GraphFailure fromItem(int status, String code, String message, String requestId, Duration retryAfter) {
+        return fromStatus(status, code, message == null ? "Graph answered " + status : message, requestId, null, retryAfter, null);
+    }
+
     /** Retry-After as seconds (possibly fractional) or an HTTP date. */
     static Duration retryAfter(ResponseHeaders headers) {
-        String v = header(headers, "Retry-After");
+        return retryAfter(header(headers, "Retry-After"));
+    }
+
+    static Duration retryAfter(String v) {
         if (v == null || v.isBlank()) return null;
         try {
             double seconds = Double.parseDouble(v.split(",")[0].trim());

@@ -4,6 +4,7 @@ import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.kiota.RequestOption;
 import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
 import java.util.concurrent.TimeUnit;
+import okhttp3.Credentials;
 import okhttp3.OkHttpClient;
 
 /** The OkHttp client under every Graph client: Graph's middleware, the provider's TLS trust, proxy and timeouts. */
@@ -23,7 +24,20 @@ final class GraphHttp {
                 .sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager())
                 .connectTimeout(10, TimeUnit.SECONDS)
                 .readTimeout(100, TimeUnit.SECONDS);
-        if (connection.proxy() != null) http.proxy(connection.proxy());
+        proxy(http, connection);
         return http.build();
+    }
+
+    /** The connection's proxy, signing in with Basic when it has a login (OkHttp asks on the 407). */
+    static void proxy(OkHttpClient.Builder http, GraphConnection connection) {
+        if (connection.proxy() == null) return;
+        http.proxy(connection.proxy());
+        if (connection.proxyUser() == null) return;
+        String login = Credentials.basic(connection.proxyUser(), connection.proxyPassword() == null ? "" : connection.proxyPassword());
+        http.proxyAuthenticator((route, response) -> {
+            // Once refused with these credentials, asking again would only loop.
+            if (login.equals(response.request().header("Proxy-Authorization"))) return null;
+            return response.request().newBuilder().header("Proxy-Authorization", login).build();
+        });
     }
 }

@@ -42,6 +42,8 @@ public final class Directory {
         public final String tenantId;
         public final String displayName;
         final List<String> secrets = new CopyOnWriteArrayList<>();
+        /** Certificate credentials: client assertions signed with their keys are accepted. */
+        final List<java.security.cert.X509Certificate> certificates = new CopyOnWriteArrayList<>();
         final Set<String> redirectUris = new LinkedHashSet<>();
         volatile AccessPolicy accessPolicy;
         /**
@@ -58,6 +60,10 @@ public final class Directory {
 
         public List<String> secrets() {
             return List.copyOf(secrets);
+        }
+
+        public List<java.security.cert.X509Certificate> certificates() {
+            return List.copyOf(certificates);
         }
 
         public Set<String> redirectUris() {

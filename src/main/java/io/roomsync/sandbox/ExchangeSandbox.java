@@ -206,6 +206,11 @@ public final class ExchangeSandbox implements AutoCloseable {
         app.secrets.add(secret);
     }
 
+    /** A certificate credential (public key only) on an app: client assertions signed by its private key sign in. */
+    public void addCertificate(Directory.App app, java.security.cert.X509Certificate certificate) {
+        app.certificates.add(certificate);
+    }
+
     public Directory.Mailbox addUser(Directory.Tenant tenant, String address, String displayName) {
         synchronized (state) {
             return state.directory.addMailbox(tenant, null, address, displayName, Directory.Kind.USER);

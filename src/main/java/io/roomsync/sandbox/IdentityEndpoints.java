@@ -70,7 +70,7 @@ final class IdentityEndpoints {
         d.putArray("scopes_supported").add("openid").add("profile").add("email").add("offline_access");
         d.putArray("subject_types_supported").add("pairwise");
         d.putArray("id_token_signing_alg_values_supported").add("RS256");
-        d.putArray("token_endpoint_auth_methods_supported").add("client_secret_post").add("client_secret_basic");
+        d.putArray("token_endpoint_auth_methods_supported").add("client_secret_post").add("private_key_jwt").add("client_secret_basic");
         d.putArray("code_challenge_methods_supported").add("S256").add("plain");
         d.putNull("tenant_region_scope");
         d.put("cloud_instance_name", "roomsync.sandbox");
@@ -90,6 +90,9 @@ final class IdentityEndpoints {
                 secret = java.net.URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
             }
         }
+        String assertionType = form.get("client_assertion_type");
+        String assertion = form.get("client_assertion");
+        if (clientId == null && assertion != null) clientId = ClientAssertions.issuer(assertion);
         Directory.App app;
         synchronized (state) {
             app = state.directory.app(clientId).orElse(null);
@@ -98,9 +101,17 @@ final class IdentityEndpoints {
             return oauthError(400, "unauthorized_client", 700016, "AADSTS700016: Application with identifier '" + clientId
                     + "' was not found in the directory '" + tenant.domain + "'.");
         }
-        String presented = secretOrEmpty(secret);
-        if (presented.isEmpty() || app.secrets.stream().noneMatch(s -> constantTimeEquals(s, presented))) {
-            return oauthError(401, "invalid_client", 7000215, "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '" + app.clientId + "'.");
+        if (assertionType != null || assertion != null) {
+            if (!ClientAssertions.JWT_BEARER.equals(assertionType)) {
+                return oauthError(400, "invalid_request", 50027, "AADSTS50027: client_assertion_type must be " + ClientAssertions.JWT_BEARER + ".");
+            }
+            ClientAssertions.Refusal refused = ClientAssertions.check(assertion, app, tokenEndpoints(req.origin, tenant), state.now());
+            if (refused != null) return oauthError(401, "invalid_client", refused.code(), refused.description());
+        } else {
+            String presented = secretOrEmpty(secret);
+            if (presented.isEmpty() || app.secrets.stream().noneMatch(s -> constantTimeEquals(s, presented))) {
+                return oauthError(401, "invalid_client", 7000215, "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '" + app.clientId + "'.");
+            }
         }
         String grantType = form.getOrDefault("grant_type", "");
         String scope = form.getOrDefault("scope", "");
@@ -143,6 +154,16 @@ final class IdentityEndpoints {
             default:
                 return oauthError(400, "unsupported_grant_type", 70003, "AADSTS70003: The app requested an unsupported grant type '" + grantType + "'.");
         }
+    }
+
+    /** The token endpoints a client assertion may name as its audience: the tenant by id or domain, v2.0 or v1. */
+    private static java.util.Set<String> tokenEndpoints(String origin, Directory.Tenant tenant) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (String t : List.of(tenant.id, tenant.domain)) {
+            out.add(origin + "/" + t + "/oauth2/v2.0/token");
+            out.add(origin + "/" + t + "/oauth2/token");
+        }
+        return out;
     }
 
     private static String secretOrEmpty(String s) {

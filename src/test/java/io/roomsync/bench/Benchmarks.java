@@ -37,7 +37,7 @@ import javax.sql.DataSource;
 /**
  * The benchmarks behind docs/PERFORMANCE.md: start-up time and memory of the packaged jar, find-a-room server time
  * on a building of 500 rooms with 10,000 reservations that day, and booking throughput with 16 concurrent clients
- * on MariaDB. Run through src/test/bench/run.sh; prints figures, asserts nothing.
+ * on MariaDB, and the Graph client ({@link GraphBenchmark}). Run through src/test/bench/run.sh; prints figures, asserts nothing.
  */
 public final class Benchmarks {
     private static final Pattern SERVER_TIMING = Pattern.compile("app;dur=([0-9.]+)");
@@ -50,6 +50,7 @@ public final class Benchmarks {
         if (which.equals("all") || which.equals("startup")) startup();
         if (which.equals("all") || which.equals("find")) findARoom();
         if (which.equals("all") || which.equals("booking")) bookingThroughput();
+        if (which.equals("all") || which.equals("graph")) GraphBenchmark.run();
         System.exit(0);
     }
 
