@@ -114,7 +114,8 @@ public final class OutboxWorker {
 
     /** What one claimed event asks for, read in one short transaction. */
     record Work(long eventId, long tenantId, Long reservationId, Long providerId, String mailbox, SyncEvent.Type type,
-                String externalEventId, boolean noRequest, GraphEvents.Draft draft, String roomEmail, String problem) {}
+                String externalEventId, boolean noRequest, GraphEvents.Draft draft, String roomEmail, String problem,
+                String skip) {}
 
     /** The result of the Graph call (or of not making one). */
     record Outcome(SyncEvent.State state, GraphEvents.Saved saved, String providerPayload, String providerResponse,
@@ -140,7 +141,15 @@ public final class OutboxWorker {
             log.error("Sync event {} could not be sent", eventId, e);
             outcome = new Outcome(SyncEvent.State.ERROR, null, null, null, null, "Roomsync could not send the request: " + e.getMessage(), false);
         }
-        record(eventId, node, work, outcome);
+        try {
+            record(eventId, node, work, outcome);
+        } catch (RuntimeException e) {
+            // An outcome that can't be written (e.g. Graph's iCalUId already held by another reservation) must not
+            // abort the batch: the rest of it would stay claimed, and this event would fail the same way every claim.
+            log.error("Outcome of sync event {} could not be recorded", eventId, e);
+            record(eventId, node, work, new Outcome(SyncEvent.State.ERROR, null, outcome.providerPayload(), outcome.providerResponse(),
+                    null, "Roomsync could not record Graph's answer: " + e.getMessage(), false));
+        }
     }
 
     Work prepare(Session s, long eventId, String claimer) {
@@ -157,13 +166,19 @@ public final class OutboxWorker {
                     : "The reservation's user has no e-mail address.";
         }
         if (problem != null) {
-            return new Work(e.id, e.tenantId, e.reservationId, e.providerId, e.mailbox, e.eventType, null, false, null, null, problem);
+            return new Work(e.id, e.tenantId, e.reservationId, e.providerId, e.mailbox, e.eventType, null, false, null, null, problem, null);
         }
         String externalId = r.externalEventId != null ? r.externalEventId : e.externalEventId;
+        if (e.eventType == SyncEvent.Type.CREATE && externalId == null && !r.state.holdsSlot()) {
+            // Cancelled before its create went out: making the event only to cancel it would let the room's copy
+            // arrive with an iCalUId no reservation knows yet, and inbound would take it for a foreign meeting.
+            return new Work(e.id, e.tenantId, r.id, e.providerId, e.mailbox, e.eventType, null, false, null, null, null,
+                    "The reservation was " + r.state.label.toLowerCase(Locale.ROOT) + " before it reached Exchange: nothing to create.");
+        }
         GraphEvents.Draft draft = e.eventType == SyncEvent.Type.DELETE ? null : draft(s, e, r, config);
         boolean noRequest = config != null && config.noRequest;
         return new Work(e.id, e.tenantId, r.id, e.providerId, e.mailbox, e.eventType, externalId, noRequest, draft,
-                config == null ? null : config.mailboxEmail, null);
+                config == null ? null : config.mailboxEmail, null, null);
     }
 
     private GraphEvents.Draft draft(Session s, SyncEvent e, Reservation r, SyncConfiguration config) {
@@ -225,6 +240,7 @@ public final class OutboxWorker {
     /** The Graph call, outside any transaction. */
     Outcome send(Work w) {
         if (w.problem() != null) return new Outcome(SyncEvent.State.ERROR, null, null, null, null, w.problem(), false);
+        if (w.skip() != null) return new Outcome(SyncEvent.State.SKIPPED, null, null, null, null, w.skip(), false);
         String payload = w.draft() == null ? null
                 : SyncOutbox.pretty(GraphEvents.json(w.draft(), w.type() == SyncEvent.Type.CREATE || w.externalEventId() == null));
         if (w.noRequest()) {
