@@ -13,10 +13,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The demo out of the box: a booking in the portal appears in Outlook, and a move in Outlook comes back. */
@@ -36,20 +34,7 @@ class DemoTwoWaySyncBrowserTest extends BrowserTest {
         signIn("contoso", "alex@contoso.example", "demo-alex-2026");
         // A day past the demo's week of bookings, so rooms are free.
         LocalDate day = LocalDate.now(ZoneId.of("America/Los_Angeles")).plusDays(9);
-        open("/find");
-        setValue(By.id("date"), day.toString());
-        setValue(By.id("start"), "10:00");
-        WebElement searchForm = browser.findElement(By.cssSelector("form.find-form"));
-        searchForm.findElement(By.cssSelector("button[type=submit]")).click();
-        new WebDriverWait(browser, SYNC).until(ExpectedConditions.stalenessOf(searchForm));
-        WebElement book = new WebDriverWait(browser, SYNC)
-                .until(d -> d.findElements(By.cssSelector(".results a.button.primary")).stream().findFirst().orElse(null));
-        String room = book.getAttribute("aria-label").replace("Book ", "");
-        book.click();
-        waitForText(By.id("subject"));
-        browser.findElement(By.id("subject")).sendKeys("Two-way sync demo");
-        browser.findElement(By.cssSelector("form[action='/reservations'] button[type=submit]")).click();
-        waitUntilPathIsNot("/reservations/new");
+        String room = bookFirstFreeRoom(day, "10:00", "Two-way sync demo");
         String reservationPath = path();
         long id = Long.parseLong(reservationPath.substring("/reservations/".length()));
         assertTrue(synced(id), room + " syncs with Exchange in the demo");
@@ -107,13 +92,5 @@ class DemoTwoWaySyncBrowserTest extends BrowserTest {
                         select count(*) from SyncConfiguration c join Reservation r on r.reservableId = c.reservableId
                         where r.id = :id and c.active = true""", Long.class)
                 .setParameter("id", reservationId).getSingleResult()) == 1;
-    }
-
-    private static void setValue(By by, String value) {
-        setValue(browser.findElement(by), value);
-    }
-
-    private static void setValue(WebElement element, String value) {
-        ((JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1];", element, value);
     }
 }
