@@ -153,6 +153,10 @@ public final class App implements AutoCloseable {
     public final io.roomsync.sandbox.ExchangeSandbox exchangeSandbox;
     public final io.roomsync.sandbox.DemoMailboxes sandboxMailboxes;
 
+    // --- services: demo two-way sync (demo/) -------------------------------------------------------------------
+    /** Demo mode with ROOMSYNC_DEMO_SYNC: the demo rooms' sync, set up in the background once the server listens (else null). */
+    public final io.roomsync.demo.DemoTwoWaySync demoTwoWaySync;
+
     private final List<SignInPages.DemoAccount> demoAccounts = new ArrayList<>();
     private Javalin web;
 
@@ -267,6 +271,11 @@ public final class App implements AutoCloseable {
             this.exchangeSandbox = null;
             this.sandboxMailboxes = null;
         }
+
+        // --- build: demo two-way sync (demo/) -------------------------------------------------------------------
+        this.demoTwoWaySync = settings.demo() && settings.demoSync()
+                ? new io.roomsync.demo.DemoTwoWaySync(tx, exchangeSandbox, webhookRegistry, syncConfigurations, subscriptions)
+                : null;
     }
 
     /** This node's name in work claims: host and a random suffix, so two processes on one host differ. */
@@ -287,6 +296,8 @@ public final class App implements AutoCloseable {
         web = WebServer.create(settings, signIn, pages, openApi, r -> routes(r, signInPages));
         web.start(settings.port());
         jobs.start();
+        // --- start: demo two-way sync (demo/): Graph's validation handshake needs the server listening.
+        if (demoTwoWaySync != null) demoTwoWaySync.startInBackground(web.port());
         return web.port();
     }
 
@@ -640,6 +651,7 @@ public final class App implements AutoCloseable {
 
     @Override
     public void close() {
+        if (demoTwoWaySync != null) demoTwoWaySync.close();
         jobs.close();
         if (web != null) web.stop();
         if (exchangeSandbox != null) exchangeSandbox.close();

@@ -32,7 +32,8 @@ public record Settings(
         String smtpPassword,
         String smtpFrom,
         boolean demo,
-        int sandboxPort) {
+        int sandboxPort,
+        boolean demoSync) {
 
     /** One documented setting: how it is named, what it means, its default. */
     public record Definition(String env, String key, String defaultValue, String meaning) {}
@@ -58,7 +59,9 @@ public record Settings(
             new Definition("ROOMSYNC_DEMO", "demo", "false",
                     "Seed and run the demo tenant (same as --demo)"),
             new Definition("ROOMSYNC_SANDBOX_PORT", "sandbox.port", "7443",
-                    "HTTPS port of the built-in Exchange sandbox (demo mode only; 0 = any free port)"));
+                    "HTTPS port of the built-in Exchange sandbox (demo mode only; 0 = any free port)"),
+            new Definition("ROOMSYNC_DEMO_SYNC", "demo.sync", "true",
+                    "Demo mode: activate two-way sync for the demo rooms at start"));
 
     public static Settings load(Map<String, String> env, List<String> args) {
         Map<String, String> values = new LinkedHashMap<>();
@@ -115,10 +118,11 @@ public record Settings(
         int smtpPort = intSetting(get, "ROOMSYNC_SMTP_PORT", 587, 1, 65535);
         String smtpFrom = values.getOrDefault("ROOMSYNC_SMTP_FROM", "roomsync@localhost");
         if (!smtpFrom.contains("@")) throw new InvalidSettingException("ROOMSYNC_SMTP_FROM", "must be an e-mail address");
-        boolean demo = demoFlag || boolSetting(get, "ROOMSYNC_DEMO");
+        boolean demo = demoFlag || boolSetting(get, "ROOMSYNC_DEMO", false);
         int sandboxPort = intSetting(get, "ROOMSYNC_SANDBOX_PORT", 7443, 0, 65535);
+        boolean demoSync = boolSetting(get, "ROOMSYNC_DEMO_SYNC", true);
         return new Settings(port, baseUrl, dataDir, dbUrl, dbUser, dbPassword, pool, masterKey, smtpHost, smtpPort,
-                values.get("ROOMSYNC_SMTP_USER"), values.get("ROOMSYNC_SMTP_PASSWORD"), smtpFrom, demo, sandboxPort);
+                values.get("ROOMSYNC_SMTP_USER"), values.get("ROOMSYNC_SMTP_PASSWORD"), smtpFrom, demo, sandboxPort, demoSync);
     }
 
     public static String defaultH2Url(Path dataDir) {
@@ -164,9 +168,9 @@ public record Settings(
         }
     }
 
-    private static boolean boolSetting(Function<String, String> get, String name) {
+    private static boolean boolSetting(Function<String, String> get, String name, boolean def) {
         String raw = get.apply(name);
-        if (raw == null) return false;
+        if (raw == null) return def;
         if (raw.equalsIgnoreCase("true")) return true;
         if (raw.equalsIgnoreCase("false")) return false;
         throw new InvalidSettingException(name, "must be true or false, got '" + raw + "'");

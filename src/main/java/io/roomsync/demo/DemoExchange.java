@@ -33,7 +33,7 @@ public final class DemoExchange {
     }
 
     public void wire(ExchangeSandbox sandbox) {
-        CurrentUser admin = demoAdmin();
+        CurrentUser admin = demoAdmin(tx);
         Connection connection = connections.list(admin.tenant()).stream()
                 .filter(c -> c.name.equals(CONNECTION_NAME)).findFirst()
                 .orElseGet(() -> connections.create(admin, SOURCE, new ConnectionService.ConnectionInput(CONNECTION_NAME, "APP_ONLY",
@@ -53,7 +53,7 @@ public final class DemoExchange {
     }
 
     /** The demo's tenant admin, as the actor of the set-up (so the audit log says who configured it). */
-    private CurrentUser demoAdmin() {
+    static CurrentUser demoAdmin(Tx tx) {
         return tx.call(s -> {
             Tenant contoso = s.createSelectionQuery("from Tenant where slug = :slug", Tenant.class)
                     .setParameter("slug", DemoSeeder.SLUG).getSingleResult();

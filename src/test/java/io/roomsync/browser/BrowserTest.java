@@ -106,4 +106,35 @@ public abstract class BrowserTest {
     protected static String text(By by) {
         return browser.findElement(by).getText();
     }
+
+    /**
+     * Finds the rooms free on {@code day} at {@code start} (building zone) through /find, books the first one with
+     * that subject and waits for the reservation's page; returns the room's name.
+     */
+    protected static String bookFirstFreeRoom(java.time.LocalDate day, String start, String subject) {
+        open("/find");
+        setValue(By.id("date"), day.toString());
+        setValue(By.id("start"), start);
+        WebElement searchForm = browser.findElement(By.cssSelector("form.find-form"));
+        searchForm.findElement(By.cssSelector("button[type=submit]")).click();
+        new WebDriverWait(browser, PAGE_CHANGE).until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(searchForm));
+        WebElement book = new WebDriverWait(browser, PAGE_CHANGE)
+                .until(d -> d.findElements(By.cssSelector(".results a.button.primary")).stream().findFirst().orElse(null));
+        String room = book.getAttribute("aria-label").replace("Book ", "");
+        book.click();
+        waitForText(By.id("subject"));
+        browser.findElement(By.id("subject")).sendKeys(subject);
+        browser.findElement(By.cssSelector("form[action='/reservations'] button[type=submit]")).click();
+        waitUntilPathIsNot("/reservations/new");
+        return room;
+    }
+
+    /** Sets an input's value as a script would (date and time inputs ignore typed text in some locales). */
+    protected static void setValue(By by, String value) {
+        setValue(browser.findElement(by), value);
+    }
+
+    protected static void setValue(WebElement element, String value) {
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1];", element, value);
+    }
 }

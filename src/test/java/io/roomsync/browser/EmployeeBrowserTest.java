@@ -13,8 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebElement;
 
 class EmployeeBrowserTest extends BrowserTest {
 
@@ -32,24 +30,8 @@ class EmployeeBrowserTest extends BrowserTest {
     @Test
     void an_employee_finds_a_free_room_books_it_and_sees_it_under_my_reservations() {
         signIn("contoso", "alex@contoso.example", "demo-alex-2026");
-        open("/find");
         // A day past the demo's week of bookings, so rooms are free.
-        String day = LocalDate.now(ZoneId.of("America/Los_Angeles")).plusDays(9).toString();
-        setValue(By.id("date"), day);
-        setValue(By.id("start"), "10:00");
-        WebElement searchForm = browser.findElement(By.cssSelector("form.find-form"));
-        searchForm.findElement(By.cssSelector("button[type=submit]")).click();
-        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(20))
-                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(searchForm)); // the results page loaded
-        WebElement book = new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(20))
-                .until(d -> d.findElements(By.cssSelector(".results a.button.primary")).stream().findFirst().orElse(null));
-        String room = book.getAttribute("aria-label").replace("Book ", "");
-        book.click();
-
-        waitForText(By.id("subject"));
-        browser.findElement(By.id("subject")).sendKeys("Browser planning");
-        browser.findElement(By.cssSelector("form[action='/reservations'] button[type=submit]")).click();
-        waitUntilPathIsNot("/reservations/new");
+        String room = bookFirstFreeRoom(LocalDate.now(ZoneId.of("America/Los_Angeles")).plusDays(9), "10:00", "Browser planning");
 
         open("/reservations");
         String mine = text(By.cssSelector("main"));
@@ -70,9 +52,5 @@ class EmployeeBrowserTest extends BrowserTest {
 
         assertEquals("Not found", text(By.cssSelector("main h1")));
         assertFalse(browser.getPageSource().contains(contosos.subject), "nothing of the reservation is shown");
-    }
-
-    private static void setValue(By by, String value) {
-        ((JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1];", browser.findElement(by), value);
     }
 }

@@ -43,6 +43,8 @@ public final class TestApp implements AutoCloseable {
             env.put("ROOMSYNC_MASTER_KEY", MasterKey.generate());
             // Demo mode starts the Exchange sandbox; tests never want its fixed port.
             env.put("ROOMSYNC_SANDBOX_PORT", "0");
+            // Demo-mode tests start from rooms without sync unless they ask for the demo's two-way sync.
+            env.put("ROOMSYNC_DEMO_SYNC", "false");
             env.putAll(extraEnv);
             List<String> args = "true".equals(extraEnv.get("ROOMSYNC_DEMO")) ? List.of("--demo") : List.of();
             return new TestApp(new App(Settings.load(env, args), clock), db);
