@@ -642,6 +642,7 @@ public final class App implements AutoCloseable {
     public void close() {
         jobs.close();
         if (web != null) web.stop();
+        webhookIngest.close();
         if (exchangeSandbox != null) exchangeSandbox.close();
         database.close();
     }
