@@ -654,6 +654,7 @@ public final class App implements AutoCloseable {
         if (demoTwoWaySync != null) demoTwoWaySync.close();
         jobs.close();
         if (web != null) web.stop();
+        webhookIngest.close();
         if (exchangeSandbox != null) exchangeSandbox.close();
         database.close();
     }

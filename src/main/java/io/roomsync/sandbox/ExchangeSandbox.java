@@ -312,6 +312,11 @@ public final class ExchangeSandbox implements AutoCloseable {
         throttle.latency = latency;
     }
 
+    /** Graph requests received over the network so far (not the identity endpoints, not Outlook's own actions). */
+    public long graphRequestsServed() {
+        return router.served.get();
+    }
+
     /** Keeps calls to a mailbox in flight (holding their concurrency slot) until {@link #releaseMailbox}. */
     public void holdMailbox(String address) {
         throttle.hold(mailbox(address).id);

@@ -42,8 +42,12 @@ final class GraphRouter {
         this.batch = batch;
     }
 
+    /** Graph requests that came in over the network (benchmarks count calls per reservation). */
+    final java.util.concurrent.atomic.AtomicLong served = new java.util.concurrent.atomic.AtomicLong();
+
     /** A request from the network: authenticate, then dispatch. */
     SandboxResponse handle(SandboxRequest req) {
+        served.incrementAndGet();
         SandboxResponse r;
         try {
             Identity.Grant grant = authenticate(req);

@@ -51,6 +51,8 @@ public final class Benchmarks {
         if (which.equals("all") || which.equals("find")) findARoom();
         if (which.equals("all") || which.equals("booking")) bookingThroughput();
         if (which.equals("all") || which.equals("graph")) GraphBenchmark.run();
+        if (which.equals("webhook")) WebhookBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+        if (which.startsWith("sync")) SyncBenchmarks.run(which, args.length > 1 ? Integer.parseInt(args[1]) : 0);
         System.exit(0);
     }
 
