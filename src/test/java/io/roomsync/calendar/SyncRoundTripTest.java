@@ -57,7 +57,7 @@ class SyncRoundTripTest {
         assertEquals(1, sync.sandbox.calendar(alex.email, from, to).stream()
                 .filter(e -> e.subject().equals("Roadmap review")).count(), "exactly one event in Alex's calendar");
         assertEquals(1, sync.sandbox.calendar(room.email, from, to).size(), "the room holds one copy");
-        assertEquals(1, sync.app.app.tx.call(s -> s.createSelectionQuery(
+        assertEquals(1L, (long) sync.app.app.tx.<Long>call(s -> s.createSelectionQuery(
                 "select count(*) from Reservation where reservableId = :r and startAt = :s and state <> 'CANCELLED'", Long.class)
                 .setParameter("r", room.id).setParameter("s", confirmed.startAt).getSingleResult()), "and one reservation");
         assertTrue(confirmed.externalIcalUid != null && confirmed.externalEventId != null);
