@@ -170,8 +170,11 @@ public final class SyncNodes implements AutoCloseable {
         return read(s -> s.find(Reservation.class, id));
     }
 
-    /** A meeting the organizer books in Outlook with the room as a resource; returns the organizer's event id. */
-    public String meetingInOutlook(String organizer, String subject, Instant start, Instant end, Reservable room) {
+    /** A meeting in the organizer's calendar: its event id and iCalUId (which the room's copy carries too). */
+    public record Meeting(String id, String iCalUId) {}
+
+    /** A meeting the organizer books in Outlook with the room as a resource. */
+    public Meeting meetingInOutlook(String organizer, String subject, Instant start, Instant end, Reservable room) {
         var body = JSON.createObjectNode();
         body.put("subject", subject);
         body.set("start", time(start));
@@ -179,7 +182,8 @@ public final class SyncNodes implements AutoCloseable {
         var attendee = body.putArray("attendees").addObject();
         attendee.put("type", "resource");
         attendee.putObject("emailAddress").put("address", room.email);
-        return outlook(organizer, "POST", "events", body.toString()).path("id").asText();
+        JsonNode made = outlook(organizer, "POST", "events", body.toString());
+        return new Meeting(made.path("id").asText(), made.path("iCalUId").asText());
     }
 
     public void moveInOutlook(String organizer, String eventId, Instant start, Instant end) {
