@@ -659,6 +659,17 @@ public final class App implements AutoCloseable {
         database.close();
     }
 
+    /**
+     * Stops this node as if its process had been killed: jobs are abandoned mid-run (their work stays claimed in the
+     * database until the claims expire), the web server and database pool stop. For tests of crashes and restarts.
+     */
+    public void halt() {
+        jobs.halt();
+        if (web != null) web.stop();
+        if (exchangeSandbox != null) exchangeSandbox.close();
+        database.close();
+    }
+
     public static void main(String[] args) {
         List<String> argList = List.of(args);
         if (argList.contains("--help") || argList.contains("-h")) {

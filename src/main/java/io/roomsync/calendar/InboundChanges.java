@@ -230,7 +230,9 @@ public final class InboundChanges {
         boolean confirmed = false;
         if (r.state == ReservationState.AWAITING_CONFIRMATION) {
             r.state = ReservationState.CONFIRMED;
-            r.syncState = SyncState.SYNCHRONIZED;
+            // The room's copy can come back before outbound sync recorded the create (or while a node that sent it
+            // is dead and its claim not yet expired): Synchronized only once no change of ours is on its way.
+            if (!outboundPending(s, r.id)) r.syncState = SyncState.SYNCHRONIZED;
             confirmed = true;
         }
         Reservation clash = null;

@@ -49,7 +49,15 @@ public final class Jobs implements AutoCloseable {
 
     private record Registered(String name, Duration every, Runnable work, AtomicBoolean waking, AtomicBoolean wakeAgain) {}
 
+    /** One finished run of a job on this node: which trigger fired it (periodic ones are "every-" + job) and when. */
+    public record Run(String job, String trigger, java.time.Instant scheduledFor, long startedNanos, long endedNanos) {
+        public boolean periodic() {
+            return trigger.equals("every-" + job);
+        }
+    }
+
     private final Map<String, Registered> jobs = new ConcurrentHashMap<>();
+    private final java.util.List<java.util.function.Consumer<Run>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final DataSource dataSource;
     private final int threads;
     private final AtomicBoolean started = new AtomicBoolean();
@@ -147,7 +155,7 @@ public final class Jobs implements AutoCloseable {
         // The JVM-wide scheduler repository would hand this scheduler to the next factory of the same name; each
         // Jobs instance (a node) owns its own.
         SchedulerRepository.getInstance().remove(SCHEDULER_NAME);
-        created.setJobFactory((bundle, s) -> new RunJob(jobs.get(bundle.getJobDetail().getKey().getName())));
+        created.setJobFactory((bundle, s) -> new RunJob(jobs.get(bundle.getJobDetail().getKey().getName()), listeners));
         return created;
     }
 
@@ -209,6 +217,11 @@ public final class Jobs implements AutoCloseable {
         }
     }
 
+    /** Tells the listener about every run of a job on this node once it finished (tests, monitoring). */
+    public void onRun(java.util.function.Consumer<Run> listener) {
+        listeners.add(listener);
+    }
+
     /** Runs the job on the calling thread and returns when it is done (tests, and admin "run now" actions). */
     public void runNow(String name) {
         Registered job = jobs.get(name);
@@ -229,13 +242,32 @@ public final class Jobs implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops this node's scheduler the way a crash would, without waiting for running jobs (they run on until they
+     * fail against the closed database) and without cleaning up: the cluster recovers their firings once this
+     * node's check-ins stop. For tests of crashes and restarts.
+     */
+    public void halt() {
+        if (!closed.compareAndSet(false, true)) return;
+        waker.shutdownNow();
+        Scheduler s = scheduler;
+        if (s == null) return;
+        try {
+            s.shutdown(false);
+        } catch (SchedulerException e) {
+            log.warn("Job scheduler did not halt cleanly: {}", e.getMessage());
+        }
+    }
+
     /** The Quartz job: never runs concurrently with itself in the cluster. */
     @DisallowConcurrentExecution
     public static final class RunJob implements Job {
         private final Registered job;
+        private final java.util.List<java.util.function.Consumer<Run>> listeners;
 
-        RunJob(Registered job) {
+        RunJob(Registered job, java.util.List<java.util.function.Consumer<Run>> listeners) {
             this.job = job;
+            this.listeners = listeners;
         }
 
         @Override
@@ -244,11 +276,15 @@ public final class Jobs implements AutoCloseable {
                 log.warn("Job {} is not registered on this node; skipped", context.getJobDetail().getKey().getName());
                 return;
             }
+            long started = System.nanoTime();
             try {
                 job.work.run();
             } catch (RuntimeException | Error e) {
                 log.error("Job {} failed", job.name, e);
             }
+            Run run = new Run(job.name, context.getTrigger().getKey().getName(), context.getScheduledFireTime().toInstant(),
+                    started, System.nanoTime());
+            for (var listener : listeners) listener.accept(run);
         }
     }
 

@@ -326,6 +326,26 @@ public final class ExchangeSandbox implements AutoCloseable {
         throttle.release(mailbox(address).id);
     }
 
+    /**
+     * Lets the mailbox's held calls go without applying them, as if their connections had broken on the way: each
+     * fails with 504 and Exchange never saw it (tests of a caller that died before its call arrived).
+     */
+    public void dropHeldCalls(String address) {
+        throttle.dropHeld(mailbox(address).id);
+    }
+
+    /**
+     * Calls to a mailbox are applied as usual, then their answers are held back (the calls stay in flight) until
+     * {@link #releaseResponses}: a caller that dies meanwhile never learns what Exchange did.
+     */
+    public void holdResponses(String address) {
+        throttle.holdResponses(mailbox(address).id);
+    }
+
+    public void releaseResponses(String address) {
+        throttle.releaseResponses(mailbox(address).id);
+    }
+
     /** Waits until that many calls are in flight for the mailbox; false on timeout. */
     public boolean awaitInFlight(String address, int count, Duration timeout) throws InterruptedException {
         return throttle.awaitInFlight(mailbox(address).id, count, timeout);

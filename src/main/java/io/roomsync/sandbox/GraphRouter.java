@@ -146,7 +146,11 @@ final class GraphRouter {
         }
         GraphCall call = new GraphCall(req, grant, mailbox, rest, req.segments.get(1).equalsIgnoreCase("me") ? mailbox.id : who);
         try (Throttle.Slot ignored = throttle.acquire(grant.appId, mailbox.id)) {
-            return mailboxResource(call);
+            try {
+                return mailboxResource(call);
+            } finally {
+                throttle.waitWhileResponsesHeld(mailbox.id);
+            }
         }
     }
 

@@ -19,6 +19,9 @@ public final class Throttle {
     private final Map<String, Counter> counters = new HashMap<>();
     private final Deque<Fault> faults = new ArrayDeque<>();
     private final Map<String, Integer> holds = new HashMap<>();
+    /** Per mailbox: how many times its held calls were dropped (a held call compares before and after waiting). */
+    private final Map<String, Integer> drops = new HashMap<>();
+    private final Map<String, Integer> responseHolds = new HashMap<>();
     private long faultsServed;
 
     volatile int maxConcurrentPerMailbox = 4;
@@ -147,12 +150,46 @@ public final class Throttle {
             if (!l.isZero()) Thread.sleep(l.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (GraphError e) {
+            slot.close();
+            throw e;
         }
         return slot;
     }
 
     private synchronized void waitWhileHeld(String mailboxId) throws InterruptedException {
+        int dropsBefore = drops.getOrDefault(mailboxId, 0);
         while (holds.getOrDefault(mailboxId, 0) > 0) wait();
+        if (drops.getOrDefault(mailboxId, 0) != dropsBefore) {
+            // As if the connection broke before the request reached Exchange: nothing was applied.
+            throw new GraphError(504, "UnknownError", "The gateway timed out.");
+        }
+    }
+
+    /** Releases the mailbox's held calls without applying them (the caller died before its request arrived). */
+    synchronized void dropHeld(String mailboxId) {
+        drops.merge(mailboxId, 1, Integer::sum);
+        holds.remove(mailboxId);
+        notifyAll();
+    }
+
+    /** Calls to this mailbox are applied, then their answers wait until {@link #releaseResponses}. */
+    synchronized void holdResponses(String mailboxId) {
+        responseHolds.merge(mailboxId, 1, Integer::sum);
+    }
+
+    synchronized void releaseResponses(String mailboxId) {
+        responseHolds.computeIfPresent(mailboxId, (k, v) -> v <= 1 ? null : v - 1);
+        notifyAll();
+    }
+
+    /** Called after a call to the mailbox was applied, before its answer goes out (still in flight). */
+    synchronized void waitWhileResponsesHeld(String mailboxId) {
+        try {
+            while (responseHolds.getOrDefault(mailboxId, 0) > 0) wait();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Requests to this mailbox stay in flight (holding their slot) until {@link #release}. */

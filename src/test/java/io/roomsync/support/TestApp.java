@@ -16,10 +16,13 @@ public final class TestApp implements AutoCloseable {
     public final String baseUrl;
     public final Fixtures fixtures;
     public final TestDatabases.TestDb db;
+    /** The settings this node started with (another node of the installation starts from them). */
+    public final Map<String, String> env;
 
-    private TestApp(App app, TestDatabases.TestDb db) {
+    private TestApp(App app, TestDatabases.TestDb db, Map<String, String> env) {
         this.app = app;
         this.db = db;
+        this.env = Map.copyOf(env);
         int port = app.start();
         this.baseUrl = "http://localhost:" + port;
         this.fixtures = new Fixtures(app);
@@ -47,10 +50,33 @@ public final class TestApp implements AutoCloseable {
             env.put("ROOMSYNC_DEMO_SYNC", "false");
             env.putAll(extraEnv);
             List<String> args = "true".equals(extraEnv.get("ROOMSYNC_DEMO")) ? List.of("--demo") : List.of();
-            return new TestApp(new App(Settings.load(env, args), clock), db);
+            return new TestApp(new App(Settings.load(env, args), clock), db, env);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Another node of this installation: the same database and master key, its own data folder and (unless
+     * {@code extraEnv} names one, e.g. a crashed node's ROOMSYNC_PORT to restart it) its own port. Never in demo
+     * mode: the demo's sandbox and provider belong to the first node.
+     */
+    public TestApp node(Clock clock, Map<String, String> extraEnv) {
+        try {
+            Map<String, String> nodeEnv = new HashMap<>(env);
+            nodeEnv.put("ROOMSYNC_PORT", "0");
+            nodeEnv.put("ROOMSYNC_DATA_DIR", Files.createTempDirectory("roomsync-data-").toString());
+            nodeEnv.put("ROOMSYNC_DEMO", "false");
+            nodeEnv.putAll(extraEnv);
+            return new TestApp(new App(Settings.load(nodeEnv, List.of()), clock), db, nodeEnv);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Kills this node: running jobs are abandoned, their claims stay in the database (see {@link App#halt()}). */
+    public void crash() {
+        app.halt();
     }
 
     /** A browser-like HTTP client (cookies, CSRF) against this server. */
