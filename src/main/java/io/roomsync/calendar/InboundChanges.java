@@ -117,6 +117,9 @@ public final class InboundChanges {
         if (r == null && c.iCalUId() != null) r = byIcal(s, reservable.id, c.iCalUId());
         if (r == null && c.reservationIdProperty() != null) r = byProperty(s, room.tenantId(), reservable.id, c.reservationIdProperty());
         if (r == null && !c.cancelled()) r = awaitingAtSameTime(s, reservable.id, c);
+        if (r == null && !c.cancelled() && c.organizer() != null && ourCreateUnrecorded(s, reservable.id, c.organizer().email())) {
+            throw new OursNotYetRecorded(c.id());
+        }
         if (c.cancelled()) {
             if (r == null) {
                 out.unchanged++;
@@ -323,6 +326,30 @@ public final class InboundChanges {
                 .setParameter("rid", reservableId).setParameter("awaiting", ReservationState.AWAITING_CONFIRMATION)
                 .setParameter("start", c.start()).setParameter("end", c.end()).setMaxResults(1).getResultList();
         return list.isEmpty() ? null : list.get(0);
+    }
+
+    /**
+     * Whether one of our creates for this room, organized by this mailbox, may have reached Graph without its answer
+     * (and so the event's iCalUId) recorded yet. An unmatched room copy from that organizer may then be ours, moved in
+     * the portal meanwhile so the same-time match misses it: it must wait for the record, not become a duplicate.
+     */
+    private static boolean ourCreateUnrecorded(Session s, long reservableId, String organizer) {
+        if (organizer == null) return false;
+        return s.createSelectionQuery("select count(*) from SyncEvent e, Reservation r where r.id = e.reservationId"
+                        + " and r.reservableId = :rid and r.externalIcalUid is null and r.roomEventId is null"
+                        + " and e.direction = :out and e.eventType = :create and lower(e.mailbox) = :organizer"
+                        + " and (e.state = :processing or (e.state = :new and e.attempts > 0))", Long.class)
+                .setParameter("rid", reservableId).setParameter("out", SyncEvent.Direction.OUTBOUND)
+                .setParameter("create", SyncEvent.Type.CREATE).setParameter("organizer", organizer.toLowerCase(java.util.Locale.ROOT))
+                .setParameter("processing", SyncEvent.State.PROCESSING).setParameter("new", SyncEvent.State.NEW)
+                .getSingleResult() > 0;
+    }
+
+    /** A room copy that may be ours waits (its pull is repeated shortly) until outbound sync records its create. */
+    public static final class OursNotYetRecorded extends RuntimeException {
+        OursNotYetRecorded(String eventId) {
+            super("The room's copy " + eventId + " may be one of our meetings whose creation is not recorded yet", null, false, false);
+        }
     }
 
     /** Whether outbound sync still has to send a change of ours: then Outlook's time is older than ours. */

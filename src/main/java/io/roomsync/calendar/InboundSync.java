@@ -44,6 +44,8 @@ public final class InboundSync {
     static final Duration CLAIM_FOR = Duration.ofMinutes(5);
     static final Duration DEFAULT_RETRY = Duration.ofSeconds(30);
     static final Duration LONGEST_RETRY = Duration.ofHours(1);
+    /** How soon a pull that met a room copy of ours, not yet recorded by outbound sync, is repeated. */
+    static final Duration UNRECORDED_WAIT = Duration.ofSeconds(2);
     /** A mailbox not pulled for this long gets a RESYNC item from the safety net. */
     static final Duration SAFETY_NET_AGE = Duration.ofMinutes(15);
     private static final int MAX_PAYLOAD = 60_000;
@@ -78,6 +80,8 @@ public final class InboundSync {
             for (Claimed c : claimed) {
                 try {
                     pull(c);
+                } catch (InboundChanges.OursNotYetRecorded e) {
+                    release(c, null, UNRECORDED_WAIT, null);
                 } catch (RuntimeException e) {
                     log.error("Inbound pull of subscription {} failed", c.subscriptionId, e);
                     release(c, null, backoff(c.attempts), "Inbound sync failed: " + e);

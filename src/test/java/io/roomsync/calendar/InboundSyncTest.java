@@ -269,6 +269,56 @@ class InboundSyncTest {
     }
 
     @Test
+    void a_room_copy_of_ours_that_arrives_before_its_create_is_recorded_waits_instead_of_becoming_a_duplicate() {
+        // Outbound sync has sent the create (Ann's calendar, the room invited) but not yet recorded Graph's answer,
+        // and Ann moved the reservation in the portal meanwhile, so the room's copy is at the old time.
+        Reservation ours = sync.app.fixtures.reservation(sync.borealis, sync.ann, at(12, 14, 0), at(12, 15, 0), Source.PORTAL);
+        String organizerEventId = sync.book("ann@contoso.test", "Moved meanwhile", at(12, 9, 0), at(12, 10, 0), "borealis@contoso.test");
+        long create = sync.app.app.tx.call(s -> {
+            Reservation r = s.find(Reservation.class, ours.id);
+            r.state = ReservationState.AWAITING_CONFIRMATION;
+            r.syncState = SyncState.ENQUEUED;
+            SyncEvent e = new SyncEvent();
+            e.tenantId = r.tenantId;
+            e.reservationId = r.id;
+            e.providerId = sync.provider.id;
+            e.mailbox = "ann@contoso.test";
+            e.direction = SyncEvent.Direction.OUTBOUND;
+            e.eventType = SyncEvent.Type.CREATE;
+            e.state = SyncEvent.State.PROCESSING;
+            e.claimedBy = "another node";
+            e.claimedUntil = Instant.now().plus(Duration.ofHours(1));
+            e.attempts = 1;
+            e.nextAttemptAt = e.createdAt = e.updatedAt = Instant.now();
+            s.persist(e);
+            return e.id;
+        });
+
+        sync.sync(sync.borealisSubscription);
+        assertEquals(List.of(ours.id), on(sync.borealis, 12).stream().map(r -> r.id).toList(), "no foreign reservation for our copy");
+        assertFalse(sync.inbox().isEmpty(), "the pull waits for the record");
+
+        String iCalUId = sync.sandbox.outlook("ann@contoso.test", "GET", "events/" + organizerEventId, null).json()
+                .replaceAll("(?s).*\"iCalUId\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+        sync.app.app.tx.run(s -> { // what outbound sync records when Graph's answer arrives
+            Reservation r = s.find(Reservation.class, ours.id);
+            r.externalEventId = organizerEventId;
+            r.externalIcalUid = iCalUId;
+            SyncEvent e = s.find(SyncEvent.class, create);
+            e.state = SyncEvent.State.PROCESSED;
+            e.claimedBy = null;
+            e.claimedUntil = null;
+        });
+        sync.app.app.tx.run(s -> s.createMutationQuery("update InboxItem set nextAttemptAt = :now").setParameter("now", Instant.now()).executeUpdate());
+        sync.drain();
+
+        Reservation confirmed = only(sync.borealis, 12);
+        assertEquals(ours.id, confirmed.id);
+        assertEquals(ReservationState.CONFIRMED, confirmed.state);
+        assertTrue(sync.inbox().isEmpty());
+    }
+
+    @Test
     void a_reservation_booked_in_outlook_is_read_only_in_the_portal() {
         sync.book("ann@contoso.test", "Read only", at(10, 9, 0), at(10, 10, 0), "aurora@contoso.test");
         sync.sync(sync.auroraSubscription);
