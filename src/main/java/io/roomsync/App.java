@@ -213,8 +213,6 @@ public final class App implements AutoCloseable {
         this.connectionPages = new io.roomsync.calendar.ConnectionPages(pages, connections, clock);
         this.calendarApi = new io.roomsync.calendar.CalendarApi(providers, connections);
 
-        // --- build: sync health (calendar/) ----------------------------------------------------------------
-        this.syncHealth = new io.roomsync.calendar.SyncHealthService(tx, clock);
 
         // --- build: outbound sync (calendar/) -------------------------------------------------------------
         this.graphEvents = new io.roomsync.graph.GraphEvents(graphCalls);
@@ -236,6 +234,7 @@ public final class App implements AutoCloseable {
         });
         // --- build: sync configurations, subscriptions, webhooks (calendar/), notifications (notify/) -------------
         this.webhookCounters = new io.roomsync.calendar.WebhookCounters(tx, clock);
+        this.syncHealth = new io.roomsync.calendar.SyncHealthService(tx, clock, webhookCounters);
         this.webhookRegistry = new io.roomsync.calendar.WebhookRegistry(tx, audit, clock, settings.baseUrl(), webhookCounters);
         this.subscriptions = new io.roomsync.calendar.SubscriptionService(tx, clock, providerClients,
                 new io.roomsync.graph.GraphSubscriptions(graphCalls), webhookRegistry, notifications, jobs);

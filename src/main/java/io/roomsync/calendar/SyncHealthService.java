@@ -20,19 +20,23 @@ public final class SyncHealthService {
 
     public record Health(Instant at, long eventsToday, long pending, long errorsLast24Hours, long errorsNotSentLast30Days,
                          long errorsRejectedLast30Days, long inboxBacklog, Map<SubscriptionStatus, Long> subscriptionsByStatus,
-                         List<SubscriptionRow> subscriptions) {}
+                         List<SubscriptionRow> subscriptions, List<WebhookCounters.DropCount> webhookDropsLast7Days) {}
 
     private final Tx tx;
     private final Clock clock;
+    private final WebhookCounters webhookCounters;
 
-    public SyncHealthService(Tx tx, Clock clock) {
+    public SyncHealthService(Tx tx, Clock clock, WebhookCounters webhookCounters) {
         this.tx = tx;
         this.clock = clock;
+        this.webhookCounters = webhookCounters;
     }
 
     public Health health(long tenantId) {
         Instant now = clock.instant();
         Instant startOfDay = LocalDate.ofInstant(now, ZoneOffset.UTC).atStartOfDay().toInstant(ZoneOffset.UTC);
+        webhookCounters.flush();
+        List<WebhookCounters.DropCount> drops = webhookCounters.recent(tenantId, 7);
         return tx.call(s -> {
             long today = count(s.createSelectionQuery("select count(*) from SyncEvent where tenantId = :t and createdAt >= :since", Long.class)
                     .setParameter("t", tenantId).setParameter("since", startOfDay).getSingleResult());
@@ -61,7 +65,7 @@ public final class SyncHealthService {
                 rows.add(new SubscriptionRow((Long) f[0], (String) f[1], (String) f[2], status, (Instant) f[4], (Instant) f[5],
                         (Instant) f[6], (String) f[7]));
             }
-            return new Health(now, today, pending, errors24h, notSent, rejected, backlog, byStatus, rows);
+            return new Health(now, today, pending, errors24h, notSent, rejected, backlog, byStatus, rows, drops);
         });
     }
 

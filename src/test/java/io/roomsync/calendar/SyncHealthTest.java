@@ -47,6 +47,9 @@ class SyncHealthTest {
         event(other, syncedRoom(other, "Cirrus", SubscriptionStatus.FAILED, null), SyncEvent.State.ERROR,
                 SyncEvent.ErrorOrigin.REJECTED, now);
 
+        app.app.webhookCounters.count(tenant.id, WebhookCounters.Reason.FORGED, 3);
+        app.app.webhookCounters.count(other.id, WebhookCounters.Reason.FORGED, 5);
+
         WebClient browser = app.client().signIn(tenant.slug, "sync@health.test");
         WebClient.Response page = browser.get("/admin/sync/health");
         assertEquals(200, page.status());
@@ -62,6 +65,10 @@ class SyncHealthTest {
         assertEquals(1, health.get("subscriptionsByStatus").get("ACTIVE").asLong());
         assertEquals(1, health.get("subscriptionsByStatus").get("FAILED").asLong());
         assertEquals(2, health.get("subscriptions").size());
+        JsonNode drops = health.get("webhookDropsLast7Days");
+        assertEquals(1, drops.size(), drops.toString());
+        assertEquals("FORGED", drops.get(0).get("reason").asText());
+        assertEquals(3, drops.get(0).get("dropped").asLong(), "only this tenant's forged items");
     }
 
     @Test
