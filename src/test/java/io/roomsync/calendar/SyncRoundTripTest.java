@@ -137,6 +137,37 @@ class SyncRoundTripTest {
     }
 
     @Test
+    void a_weekly_meeting_booked_in_outlook_becomes_one_reservation_per_occurrence_linked_by_its_series() throws Exception {
+        Reservable room = rooms.get(8);
+        sync.activate(room);
+        User megan = sync.person("megan@contoso.example");
+        LocalDate first = LocalDate.now().plusDays(21);
+        Instant start = LocalDateTime.of(first, LocalTime.of(16, 0)).atZone(zone(room)).toInstant();
+        String body = "{\"subject\":\"Weekly sync\"," + times(start, start.plusSeconds(1800)).substring(1, times(start, start.plusSeconds(1800)).length() - 1)
+                + ",\"attendees\":[{\"type\":\"resource\",\"emailAddress\":{\"address\":\"" + room.email + "\"}}]"
+                + ",\"recurrence\":{\"pattern\":{\"type\":\"weekly\",\"interval\":1,\"daysOfWeek\":[\""
+                + LocalDateTime.ofInstant(start, java.time.ZoneOffset.UTC).getDayOfWeek().name().toLowerCase() + "\"]},"
+                + "\"range\":{\"type\":\"numbered\",\"startDate\":\"" + LocalDateTime.ofInstant(start, java.time.ZoneOffset.UTC).toLocalDate()
+                + "\",\"numberOfOccurrences\":3}}}";
+        ExchangeSandbox.OutlookResult created = sync.sandbox.outlook(megan.email, "POST", "events", body);
+        assertEquals(201, created.status(), created.json());
+
+        Instant until = start.plus(Duration.ofDays(15));
+        DemoSync.await("three occurrences become reservations", WITHIN, () -> reservationsOf(room, start, until).size() == 3);
+        List<Reservation> occurrences = reservationsOf(room, start, until);
+        for (int week = 0; week < 3; week++) {
+            Reservation r = occurrences.get(week);
+            assertEquals(start.plus(Duration.ofDays(7L * week)), r.startAt, "occurrence " + week);
+            assertEquals(ReservationState.CONFIRMED, r.state);
+            assertEquals(Source.EXCHANGE, r.createdSource);
+            assertEquals(megan.id, r.requestedForId);
+            assertTrue(r.seriesId != null && r.seriesId.equals(occurrences.get(0).seriesId), "linked by the series id");
+        }
+        awaitQuiet();
+        assertEquals(3, reservationsOf(room, start, until).size(), "never a duplicate");
+    }
+
+    @Test
     void a_meeting_made_moved_and_cancelled_in_outlook_is_followed_by_its_reservation() throws Exception {
         Reservable room = rooms.get(3);
         sync.activate(room);
