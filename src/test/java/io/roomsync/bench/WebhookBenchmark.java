@@ -1,9 +1,6 @@
 package io.roomsync.bench;
 
-import io.roomsync.calendar.CalendarProvider;
-import io.roomsync.calendar.Subscription;
 import io.roomsync.calendar.SubscriptionStatus;
-import io.roomsync.calendar.SyncConfiguration;
 import io.roomsync.common.Tokens;
 import io.roomsync.location.Building;
 import io.roomsync.location.Reservable;
@@ -14,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -39,7 +35,7 @@ public final class WebhookBenchmark {
             List<String> graphIds = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 Reservable room = app.fixtures.room(b, app.fixtures.floor(b, "F" + i), "Room " + i, 6);
-                graphIds.add(subscription(app, t, room, i));
+                graphIds.add(subscription(app, room, i));
             }
             // The service alone, without HTTP: where the time goes.
             long direct = System.nanoTime();
@@ -110,36 +106,10 @@ public final class WebhookBenchmark {
         return sorted.get((int) Math.min(sorted.size() - 1, Math.floor(q * sorted.size()))) / 1e6;
     }
 
-    private static String subscription(TestApp app, Tenant t, Reservable room, int i) {
-        return app.app.tx.call(s -> {
-            Instant now = Instant.now();
-            CalendarProvider p = new CalendarProvider();
-            p.tenantId = t.id;
-            p.name = "Exchange " + i;
-            p.nameLower = p.name.toLowerCase();
-            p.active = true;
-            p.entraTenantId = "bench.onmicrosoft.com";
-            p.createdAt = p.updatedAt = now;
-            s.persist(p);
-            SyncConfiguration c = new SyncConfiguration();
-            c.tenantId = t.id;
-            c.reservableId = room.id;
-            c.providerId = p.id;
-            c.mailboxEmail = c.mailboxLower = "room" + i + "@bench.test";
-            c.active = true;
-            c.createdAt = c.updatedAt = now;
-            s.persist(c);
-            Subscription sub = new Subscription();
-            sub.tenantId = t.id;
-            sub.syncConfigurationId = c.id;
-            sub.providerId = p.id;
-            sub.mailboxLower = c.mailboxLower;
+    private static String subscription(TestApp app, Reservable room, int i) {
+        return app.fixtures.subscription(room, "room" + i + "@bench.test", SubscriptionStatus.ACTIVE, sub -> {
             sub.graphSubscriptionId = "bench-" + i;
             sub.clientStateHash = Tokens.sha256("secret-bench-" + i);
-            sub.status = SubscriptionStatus.ACTIVE;
-            sub.createdAt = sub.updatedAt = now;
-            s.persist(sub);
-            return sub.graphSubscriptionId;
-        });
+        }).graphSubscriptionId;
     }
 }

@@ -19,42 +19,18 @@ class LifecycleClaimH2Test {
             Tenant t = app.fixtures.tenant("Embedded");
             Building building = app.fixtures.building(t, "HQ");
             Reservable room = app.fixtures.room(building, app.fixtures.floor(building, "1"), "Aurora", 4);
-            long sub = app.app.tx.call(s -> {
+            long sub = app.fixtures.subscription(room, "aurora@rooms.test", SubscriptionStatus.ACTIVE, row -> { }).id;
+            app.app.tx.run(s -> {
                 Instant now = Instant.now();
-                CalendarProvider p = new CalendarProvider();
-                p.tenantId = t.id;
-                p.name = "Exchange";
-                p.nameLower = "exchange";
-                p.active = true;
-                p.entraTenantId = "contoso.onmicrosoft.com";
-                p.createdAt = p.updatedAt = now;
-                s.persist(p);
-                SyncConfiguration c = new SyncConfiguration();
-                c.tenantId = t.id;
-                c.reservableId = room.id;
-                c.providerId = p.id;
-                c.mailboxEmail = c.mailboxLower = "aurora@rooms.test";
-                c.active = true;
-                c.createdAt = c.updatedAt = now;
-                s.persist(c);
-                Subscription row = new Subscription();
-                row.tenantId = t.id;
-                row.syncConfigurationId = c.id;
-                row.providerId = p.id;
-                row.mailboxLower = c.mailboxLower;
-                row.status = SubscriptionStatus.ACTIVE;
-                row.createdAt = row.updatedAt = now;
-                s.persist(row);
                 for (int i = 0; i < 3; i++) {
                     InboxItem item = new InboxItem();
                     item.tenantId = t.id;
-                    item.subscriptionId = row.id;
+                    item.subscriptionId = sub;
                     item.kind = InboxItem.Kind.LIFECYCLE;
                     item.lifecycleEvent = "missed";
                     item.receivedAt = item.nextAttemptAt = now;
                     s.persist(item);
                 }
-                return row.id;
             });
 
             app.app.jobs.runNow(SubscriptionService.LIFECYCLE_JOB);

@@ -153,17 +153,7 @@ class SyncConfigurationsTest {
     }
 
     private static long provider(Tenant tenant, String name, boolean active) {
-        return app.app.tx.call(s -> {
-            CalendarProvider p = new CalendarProvider();
-            p.tenantId = tenant.id;
-            p.name = name;
-            p.nameLower = name.toLowerCase();
-            p.active = active;
-            p.entraTenantId = "contoso.onmicrosoft.com";
-            p.createdAt = p.updatedAt = Instant.now();
-            s.persist(p);
-            return p.id;
-        });
+        return app.fixtures.provider(tenant, name, active).id;
     }
 
     private static Reservable room(Tenant tenant, String name, String email) {

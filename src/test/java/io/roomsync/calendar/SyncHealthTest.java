@@ -81,37 +81,11 @@ class SyncHealthTest {
     private Reservable syncedRoom(Tenant tenant, String name, SubscriptionStatus status, String lastError) {
         Building building = app.fixtures.building(tenant, "HQ " + name);
         Reservable room = app.fixtures.room(building, app.fixtures.floor(building, "1"), name, 6);
-        return app.app.tx.call(s -> {
-            Instant now = Instant.now();
-            CalendarProvider provider = new CalendarProvider();
-            provider.tenantId = tenant.id;
-            provider.name = "Exchange " + name;
-            provider.nameLower = provider.name.toLowerCase();
-            provider.active = true;
-            provider.entraTenantId = "contoso.onmicrosoft.com";
-            provider.createdAt = provider.updatedAt = now;
-            s.persist(provider);
-            SyncConfiguration config = new SyncConfiguration();
-            config.tenantId = tenant.id;
-            config.reservableId = room.id;
-            config.providerId = provider.id;
-            config.mailboxEmail = name.toLowerCase() + "@rooms.test";
-            config.mailboxLower = config.mailboxEmail;
-            config.active = true;
-            config.createdAt = config.updatedAt = now;
-            s.persist(config);
-            Subscription sub = new Subscription();
-            sub.tenantId = tenant.id;
-            sub.syncConfigurationId = config.id;
-            sub.providerId = provider.id;
-            sub.mailboxLower = config.mailboxLower;
-            sub.status = status;
-            sub.expiresAt = now.plus(Duration.ofDays(2));
+        app.fixtures.subscription(room, name.toLowerCase() + "@rooms.test", status, sub -> {
+            sub.expiresAt = Instant.now().plus(Duration.ofDays(2));
             sub.lastError = lastError;
-            sub.createdAt = sub.updatedAt = now;
-            s.persist(sub);
-            return room;
         });
+        return room;
     }
 
     private void event(Tenant tenant, Reservable room, SyncEvent.State state, SyncEvent.ErrorOrigin origin, Instant at) {

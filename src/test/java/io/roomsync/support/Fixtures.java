@@ -214,6 +214,55 @@ public final class Fixtures {
         return reservation(room, null, start, start.plus(1, java.time.temporal.ChronoUnit.HOURS), io.roomsync.reservation.Source.PORTAL);
     }
 
+    /** An active or inactive calendar provider without connections: enough for rows that only name it. */
+    public io.roomsync.calendar.CalendarProvider provider(Tenant tenant, String name, boolean active) {
+        return provider(tenant.id, name, active);
+    }
+
+    private io.roomsync.calendar.CalendarProvider provider(long tenantId, String name, boolean active) {
+        return app.tx.call(s -> {
+            io.roomsync.calendar.CalendarProvider p = new io.roomsync.calendar.CalendarProvider();
+            p.tenantId = tenantId;
+            p.name = name;
+            p.nameLower = name.toLowerCase();
+            p.active = active;
+            p.entraTenantId = "contoso.onmicrosoft.com";
+            p.createdAt = p.updatedAt = Instant.now();
+            s.persist(p);
+            return p;
+        });
+    }
+
+    /**
+     * The room synced with the mailbox through a provider of its own (without connections), with a subscription in
+     * the given status; {@code adjust} sets what a test needs besides (Graph's id, the client state's hash, errors).
+     */
+    public io.roomsync.calendar.Subscription subscription(io.roomsync.location.Reservable room, String mailbox,
+            io.roomsync.calendar.SubscriptionStatus status, java.util.function.Consumer<io.roomsync.calendar.Subscription> adjust) {
+        io.roomsync.calendar.CalendarProvider provider = provider(room.tenantId, "Exchange for " + mailbox, true);
+        return app.tx.call(s -> {
+            Instant now = Instant.now();
+            io.roomsync.calendar.SyncConfiguration c = new io.roomsync.calendar.SyncConfiguration();
+            c.tenantId = room.tenantId;
+            c.reservableId = room.id;
+            c.providerId = provider.id;
+            c.mailboxEmail = c.mailboxLower = mailbox.toLowerCase();
+            c.active = true;
+            c.createdAt = c.updatedAt = now;
+            s.persist(c);
+            io.roomsync.calendar.Subscription sub = new io.roomsync.calendar.Subscription();
+            sub.tenantId = room.tenantId;
+            sub.syncConfigurationId = c.id;
+            sub.providerId = provider.id;
+            sub.mailboxLower = c.mailboxLower;
+            sub.status = status;
+            sub.createdAt = sub.updatedAt = now;
+            adjust.accept(sub);
+            s.persist(sub);
+            return sub;
+        });
+    }
+
     /** The user as the services see a signed-in caller. */
     public io.roomsync.tenant.CurrentUser signedIn(User user) {
         return new io.roomsync.tenant.CurrentUser(user.id, user.tenantId, user.email, user.displayName, user.timeZone,
