@@ -434,7 +434,7 @@ public final class App implements AutoCloseable {
                 .status(204), locationApi::deleteModule, Role.TENANT_ADMIN);
         r.apiGet("/api/v1/reservables", OpenApi.Operation.of("Locations", "List rooms, desks and other reservables")
                 .returnsList(io.roomsync.location.LocationApi.ReservableResponse.class)
-                .query("buildingId", "only this building").query("kind", "ROOM, DESK or OTHER").query("active", "true or false")
+                .query("buildingId", "only this building").query("kind", "ROOM, DESK or OTHER").query("active", "true or false; employees see active ones only")
                 .query("minCapacity", "at least this many people").query("equipment", "comma-separated tags; all must be present")
                 .query("q", "part of the name"), locationApi::listReservables, Role.EMPLOYEE);
         r.apiPost("/api/v1/reservables/import", OpenApi.Operation.of("Locations",

@@ -188,6 +188,14 @@ public final class LocationApi {
         }
         List<String> equipment = LocationRules.splitTags(ctx.queryParam("equipment"), ",");
         errors.throwIfAny();
+        // Inactive rooms can't be booked; only those who manage rooms see them.
+        if (!Web.user(ctx).isTenantAdmin()) {
+            if (Boolean.FALSE.equals(active)) {
+                ctx.json(List.of());
+                return;
+            }
+            active = true;
+        }
         LocationService.ReservableFilter filter = new LocationService.ReservableFilter(buildingId, kind, active, minCapacity,
                 equipment, ctx.queryParam("q"));
         ctx.json(locations.reservables(tenant(ctx), filter).stream().map(LocationApi::reservable).toList());

@@ -126,6 +126,10 @@ class LocationApiTest {
                 + ",\"name\":\"Library\",\"capacity\":8,\"moduleId\":" + module + "}");
         assertFalse(json(keep).get("active").asBoolean(), "a PUT without active leaves the room deactivated");
         assertTrue(json(keep).get("floorId").isNull());
+        String inBuilding = "/api/v1/reservables?buildingId=" + building;
+        assertEquals(0, json(call("GET", inBuilding, employee, null)).size(), "employees are not offered an inactive room");
+        assertEquals(0, json(call("GET", inBuilding + "&active=false", employee, null)).size());
+        assertEquals(1, json(call("GET", inBuilding + "&active=false", admin, null)).size(), "admins still find it");
 
         assertEquals(409, call("DELETE", "/api/v1/modules/" + module, admin, null).status());
         assertEquals(204, call("DELETE", "/api/v1/reservables/" + room, admin, null).status());
