@@ -168,7 +168,7 @@ public final class App implements AutoCloseable {
         this.tx = new Tx(database.sessionFactory());
         this.jobs = new io.roomsync.jobs.Jobs(database.dataSource(), 4);
         this.signIn = new SignInService(tx, clock);
-        this.pages = new Pages(settings.demo(), settings.secureCookies());
+        this.pages = new Pages(settings.demo(), settings.secureCookies(), settings.devTemplates());
         this.audit = new AuditLog(clock);
         this.notifications = new io.roomsync.notify.Notifications(clock);
 

@@ -33,7 +33,8 @@ public record Settings(
         String smtpFrom,
         boolean demo,
         int sandboxPort,
-        boolean demoSync) {
+        boolean demoSync,
+        Path devTemplates) {
 
     /** One documented setting: how it is named, what it means, its default. */
     public record Definition(String env, String key, String defaultValue, String meaning) {}
@@ -61,7 +62,9 @@ public record Settings(
             new Definition("ROOMSYNC_SANDBOX_PORT", "sandbox.port", "7443",
                     "HTTPS port of the built-in Exchange sandbox (demo mode only; 0 = any free port)"),
             new Definition("ROOMSYNC_DEMO_SYNC", "demo.sync", "true",
-                    "Demo mode: activate two-way sync for the demo rooms at start"));
+                    "Demo mode: activate two-way sync for the demo rooms at start"),
+            new Definition("ROOMSYNC_DEV_TEMPLATES", "dev.templates", "(none: templates precompiled into the jar)",
+                    "Developers: compile the JTE templates from this folder on change (needs a JDK)"));
 
     public static Settings load(Map<String, String> env, List<String> args) {
         Map<String, String> values = new LinkedHashMap<>();
@@ -121,8 +124,16 @@ public record Settings(
         boolean demo = demoFlag || boolSetting(get, "ROOMSYNC_DEMO", false);
         int sandboxPort = intSetting(get, "ROOMSYNC_SANDBOX_PORT", 7443, 0, 65535);
         boolean demoSync = boolSetting(get, "ROOMSYNC_DEMO_SYNC", true);
+        Path devTemplates = null;
+        if (values.get("ROOMSYNC_DEV_TEMPLATES") != null) {
+            devTemplates = Path.of(values.get("ROOMSYNC_DEV_TEMPLATES")).toAbsolutePath().normalize();
+            if (!Files.isDirectory(devTemplates)) {
+                throw new InvalidSettingException("ROOMSYNC_DEV_TEMPLATES", "must be a folder of JTE templates, got '" + devTemplates + "'");
+            }
+        }
         return new Settings(port, baseUrl, dataDir, dbUrl, dbUser, dbPassword, pool, masterKey, smtpHost, smtpPort,
-                values.get("ROOMSYNC_SMTP_USER"), values.get("ROOMSYNC_SMTP_PASSWORD"), smtpFrom, demo, sandboxPort, demoSync);
+                values.get("ROOMSYNC_SMTP_USER"), values.get("ROOMSYNC_SMTP_PASSWORD"), smtpFrom, demo, sandboxPort, demoSync,
+                devTemplates);
     }
 
     public static String defaultH2Url(Path dataDir) {

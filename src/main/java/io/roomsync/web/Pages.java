@@ -6,12 +6,11 @@ import gg.jte.output.StringOutput;
 import gg.jte.resolve.DirectoryCodeResolver;
 import io.javalin.http.Context;
 import io.roomsync.tenant.CurrentUser;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Renders JTE templates. Each template takes one typed page model. Templates are precompiled into the jar;
- * with ROOMSYNC_DEV_TEMPLATES=path they are compiled from that folder on change instead (needs a JDK).
+ * given a folder of templates (ROOMSYNC_DEV_TEMPLATES) they are compiled from it on change instead (needs a JDK).
  */
 public final class Pages {
     private static final String FLASH_COOKIE = "rs_flash";
@@ -22,12 +21,12 @@ public final class Pages {
     /** The unread notifications badge of the menu (set by the notify feature). */
     private volatile java.util.function.ToLongFunction<CurrentUser> unreadCounter;
 
-    public Pages(boolean demo, boolean secureCookies) {
+    /** @param devTemplates a folder to compile templates from on change, or null for the precompiled ones */
+    public Pages(boolean demo, boolean secureCookies, Path devTemplates) {
         this.demo = demo;
         this.secureCookies = secureCookies;
-        String devDir = System.getenv("ROOMSYNC_DEV_TEMPLATES");
-        if (devDir != null && Files.isDirectory(Path.of(devDir))) {
-            engine = TemplateEngine.create(new DirectoryCodeResolver(Path.of(devDir)), Path.of("target", "jte-dev"), ContentType.Html);
+        if (devTemplates != null) {
+            engine = TemplateEngine.create(new DirectoryCodeResolver(devTemplates), Path.of("target", "jte-dev"), ContentType.Html);
         } else {
             engine = TemplateEngine.createPrecompiled(ContentType.Html);
         }
