@@ -75,8 +75,8 @@ public final class ReservationPages {
     public record HistoryLine(String when, String who, String action, String source, List<String> changes) {}
 
     public record DetailsPage(Layout layout, ReservationService.ReservationView view, BookForm form,
-                              List<ReservationService.Person> people, FormErrors errors, String problem,
-                              List<HistoryLine> history) {}
+                              List<ReservationService.Person> people, List<ReservationService.Space> spaces, FormErrors errors,
+                              String problem, List<HistoryLine> history) {}
 
     public record MinePage(Layout layout, boolean upcoming, List<ReservationService.ReservationView> reservations) {}
 
@@ -215,7 +215,9 @@ public final class ReservationPages {
         ReservationService.ReservationView current = reservations.get(user, id);
         BookForm form = bookForm(ctx);
         Map<String, String> errors = new LinkedHashMap<>();
-        ReservationService.ReservationInput input = input(form, current.reservable().id, errors);
+        Long moveTo = Web.optionalLong(form.reservable());
+        if (moveTo == null) errors.put("reservable", "Choose a room or desk.");
+        ReservationService.ReservationInput input = input(form, moveTo == null ? current.reservable().id : moveTo, errors);
         Long version = Web.optionalLong(form.version());
         if (!errors.isEmpty()) {
             renderDetails(ctx, user, current, form, new FormErrors(errors), null, HttpStatus.BAD_REQUEST);
@@ -249,8 +251,10 @@ public final class ReservationPages {
         ZoneId zone = v.zone();
         List<HistoryLine> history = reservations.history(user, v.reservation().id).stream().map(e -> historyLine(e, zone)).toList();
         ctx.status(status);
+        boolean changeable = v.change().allowed();
         pages.render(ctx, "reservation/details.jte", new DetailsPage(pages.layout(ctx, v.reservation().subject, "mine"), v, form,
-                v.change().allowed() ? reservations.people(user) : List.of(), errors, problem, history));
+                changeable ? reservations.people(user) : List.of(), changeable ? reservations.spacesLike(user, v.reservable()) : List.of(),
+                errors, problem, history));
         ctx.status(status);
     }
 

@@ -325,6 +325,21 @@ public final class ReservationService {
         });
     }
 
+    /** A space a reservation can move to. */
+    public record Space(long id, String name, int capacity) {}
+
+    /**
+     * Where a reservation in this space can move from its page: the active spaces of the same kind in the same
+     * building (so its times keep their time zone), by name; the current one always among them.
+     */
+    public List<Space> spacesLike(CurrentUser viewer, Reservable current) {
+        return tx.call(s -> s.createSelectionQuery("from Reservable where tenantId = :t and buildingId = :b and kind = :k "
+                                + "and (active = true or id = :current) order by name", Reservable.class)
+                .setParameter("t", viewer.tenant()).setParameter("b", current.buildingId).setParameter("k", current.kind)
+                .setParameter("current", current.id).setMaxResults(500).getResultList()
+                .stream().map(r -> new Space(r.id, r.name, r.capacity)).toList());
+    }
+
     /** Active users of the tenant, for "requested for" choices. */
     public List<Person> people(CurrentUser viewer) {
         return tx.call(s -> s.createSelectionQuery("from User where tenantId = :t and active = true order by displayName, emailLower", User.class)

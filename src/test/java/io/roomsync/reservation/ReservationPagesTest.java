@@ -245,6 +245,36 @@ class ReservationPagesTest {
     }
 
     @Test
+    void a_reservation_moves_to_another_room_of_its_building_from_its_page_unless_that_room_is_taken() {
+        Reservable from = room(4, "");
+        Reservable to = room(8, "");
+        Reservable taken = room(6, "");
+        LocalDate d = day(9);
+        WebClient browser = signedIn(ann);
+        long id = book(browser, from, d, "14:00", "15:00", "Design review");
+        book(signedIn(bob), taken, d, "14:30", "15:30", "Bob's");
+
+        String page = browser.get("/reservations/" + id).body();
+        assertTrue(page.contains("<option value=\"" + from.id + "\" selected>"), "the current room is chosen");
+        assertTrue(page.contains("<option value=\"" + to.id + "\">" + to.name + " (8 seats)"), "other rooms of the building are offered");
+
+        Map<String, String> busy = form(taken, d, "14:00", "15:00", "Design review");
+        busy.put("version", String.valueOf(stored(id).version));
+        WebClient.Response refused = browser.post("/reservations/" + id, busy);
+        assertEquals(409, refused.status());
+        assertTrue(text(refused.body()).contains(taken.name + " is already booked"), "the clash is named");
+        assertEquals(from.id, stored(id).reservableId, "nothing changed");
+
+        browser.get("/reservations/" + id);
+        Map<String, String> move = form(to, d, "14:00", "15:00", "Design review");
+        move.put("version", String.valueOf(stored(id).version));
+        WebClient.Response moved = browser.post("/reservations/" + id, move);
+        assertEquals(303, moved.status(), moved.body());
+        assertEquals(to.id, stored(id).reservableId);
+        assertTrue(text(browser.get("/reservations/" + id).body()).contains(to.name + " · HQ"));
+    }
+
+    @Test
     void someone_elses_reservation_is_shown_read_only_and_their_posts_are_refused() {
         Reservable room = room(4, "");
         long id = book(signedIn(ann), room, day(8), "09:00", "10:00", "Ann's");
