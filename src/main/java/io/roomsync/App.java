@@ -317,6 +317,7 @@ public final class App implements AutoCloseable {
         r.post("/setup/{token}", operatorPages::setupSubmit, Role.PUBLIC);
         r.get("/operator/tenants", operatorPages::tenants, Role.PLATFORM_OPERATOR);
         r.post("/operator/tenants", operatorPages::createTenant, Role.PLATFORM_OPERATOR);
+        r.get("/operator/graph-calls", new io.roomsync.calendar.GraphCallPages(graphCalls, pages, clock.instant())::page, Role.PLATFORM_OPERATOR);
         UserPages userPages = new UserPages(users, pages, tx, audit);
         r.get("/admin/users", userPages::list, Role.TENANT_ADMIN);
         r.get("/admin/users/new", userPages::newForm, Role.TENANT_ADMIN);

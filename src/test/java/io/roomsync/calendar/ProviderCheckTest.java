@@ -261,6 +261,22 @@ class ProviderCheckTest {
     }
 
     @Test
+    void the_platform_operator_sees_the_graph_calls_of_this_node_by_operation_and_outcome_and_tenants_do_not() throws Exception {
+        test(provider(contoso, contosoApp, SECRET), "");
+        long rooms = app.app.graphCalls.count("places.rooms", "OK", true);
+        long calendars = app.app.graphCalls.count("calendarView.check", "OK", true);
+        assertTrue(rooms >= 1 && calendars >= 1, "the check read the rooms and a calendar");
+
+        app.fixtures.user(null, "operator@roomsync.test", Role.PLATFORM_OPERATOR);
+        String page = app.client().signIn(null, "operator@roomsync.test").get("/operator/graph-calls").body();
+        assertTrue(page.contains("<tr><td><code>places.rooms</code></td><td>OK</td><td class=\"muted\">Sent to Graph</td><td>" + rooms + "</td>"), page);
+        assertTrue(page.contains("<tr><td><code>calendarView.check</code></td><td>OK</td><td class=\"muted\">Sent to Graph</td><td>" + calendars + "</td>"));
+        assertFalse(page.contains(SECRET));
+        assertEquals(403, app.client().signIn(acme.slug, "admin@acme.test").get("/operator/graph-calls").status(),
+                "the counts cover every tenant, so a tenant's admin may not read them");
+    }
+
+    @Test
     void the_provider_page_runs_the_test_and_shows_each_step() {
         long id = provider(contoso, contosoApp, SECRET);
         WebClient browser = app.client().signIn(acme.slug, "admin@acme.test");
