@@ -128,13 +128,7 @@ public final class SyncBenchmarks {
             for (int i = rooms.size(); i < roomCount; i++) {
                 String email = "room" + i + "@" + domain;
                 fx.sandbox.addRoom(fx.sandboxTenant, email, "Room " + i, r -> r.capacity = 8);
-                Reservable r = fx.app.fixtures.room(fx.building, null, "Room " + i, 8);
-                fx.app.app.tx.run(s -> {
-                    Reservable db = s.find(Reservable.class, r.id);
-                    db.email = email;
-                    db.active = true;
-                });
-                r.email = email;
+                Reservable r = fx.app.fixtures.room(fx.building, "Room " + i, 8, email);
                 fx.configure(r, false);
                 rooms.add(r);
             }

@@ -20,13 +20,13 @@ class InboundSyncH2Test {
     void an_outlook_meeting_is_pulled_and_cancelled_on_h2() {
         try (SyncSandboxInbound sync = new SyncSandboxInbound(TestDatabases.Kind.H2)) {
             Instant start = LocalDate.now(ZoneOffset.UTC).plusDays(2).atTime(9, 0).toInstant(ZoneOffset.UTC);
-            String id = sync.book("ann@contoso.test", "On H2", start, start.plusSeconds(3600), "aurora@contoso.test");
+            String id = sync.outlook.book("ann@contoso.test", "On H2", start, start.plusSeconds(3600), "aurora@contoso.test").id();
             sync.sync(sync.auroraSubscription);
             List<Reservation> booked = sync.reservations(sync.aurora);
             assertEquals(1, booked.size());
             assertEquals(ReservationState.CONFIRMED, booked.get(0).state);
 
-            sync.cancel("ann@contoso.test", id);
+            sync.outlook.cancel("ann@contoso.test", id);
             sync.sync(sync.auroraSubscription);
             assertEquals(ReservationState.CANCELLED, sync.reservations(sync.aurora).get(0).state);
             assertTrue(sync.inbox().isEmpty());

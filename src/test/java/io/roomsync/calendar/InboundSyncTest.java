@@ -14,6 +14,7 @@ import io.roomsync.reservation.Reservation;
 import io.roomsync.reservation.ReservationState;
 import io.roomsync.reservation.Source;
 import io.roomsync.reservation.SyncState;
+import io.roomsync.support.Outlook;
 import io.roomsync.support.SyncSandboxInbound;
 import io.roomsync.support.WebClient;
 import io.roomsync.location.Reservable;
@@ -74,7 +75,7 @@ class InboundSyncTest {
 
     @Test
     void a_meeting_booked_in_outlook_becomes_a_reservation_of_the_organizer() {
-        sync.book("ann@contoso.test", "Planning", at(2, 9, 0), at(2, 10, 0), "aurora@contoso.test", "bob@contoso.test");
+        sync.outlook.book("ann@contoso.test", "Planning", at(2, 9, 0), at(2, 10, 0), "aurora@contoso.test", "bob@contoso.test");
         int readsBefore = reads().size();
 
         sync.sync(sync.auroraSubscription);
@@ -112,11 +113,11 @@ class InboundSyncTest {
 
     @Test
     void moving_and_cancelling_in_outlook_moves_and_cancels_the_reservation() {
-        String id = sync.book("bob@contoso.test", "Review", at(3, 9, 0), at(3, 10, 0), "aurora@contoso.test");
+        String id = sync.outlook.book("bob@contoso.test", "Review", at(3, 9, 0), at(3, 10, 0), "aurora@contoso.test").id();
         sync.sync(sync.auroraSubscription);
         Reservation booked = only(sync.aurora, 3);
 
-        sync.move("bob@contoso.test", id, at(3, 14, 0), at(3, 15, 30));
+        sync.outlook.move("bob@contoso.test", id, at(3, 14, 0), at(3, 15, 30));
         sync.sync(sync.auroraSubscription);
         Reservation moved = only(sync.aurora, 3);
         assertEquals(booked.id, moved.id);
@@ -124,7 +125,7 @@ class InboundSyncTest {
         assertEquals(at(3, 15, 30), moved.endAt);
         assertEquals(ReservationState.CONFIRMED, moved.state);
 
-        sync.cancel("bob@contoso.test", id);
+        sync.outlook.cancel("bob@contoso.test", id);
         sync.sync(sync.auroraSubscription);
         Reservation cancelled = only(sync.aurora, 3);
         assertEquals(booked.id, cancelled.id);
@@ -134,7 +135,7 @@ class InboundSyncTest {
 
     @Test
     void an_organizer_without_a_roomsync_account_is_shown_as_external() {
-        sync.book("carol@contoso.test", "Supplier visit", at(4, 13, 0), at(4, 14, 0), "borealis@contoso.test");
+        sync.outlook.book("carol@contoso.test", "Supplier visit", at(4, 13, 0), at(4, 14, 0), "borealis@contoso.test");
         sync.sync(sync.borealisSubscription);
 
         Reservation r = only(sync.borealis, 4);
@@ -147,8 +148,8 @@ class InboundSyncTest {
 
     @Test
     void duplicate_and_out_of_order_notifications_leave_exactly_one_reservation() {
-        String id = sync.book("ann@contoso.test", "Standup", at(5, 8, 0), at(5, 8, 30), "borealis@contoso.test");
-        sync.move("ann@contoso.test", id, at(5, 9, 0), at(5, 9, 30));
+        String id = sync.outlook.book("ann@contoso.test", "Standup", at(5, 8, 0), at(5, 8, 30), "borealis@contoso.test").id();
+        sync.outlook.move("ann@contoso.test", id, at(5, 9, 0), at(5, 9, 30));
         // created + updated + a duplicate, all arriving before the first pull; then a replay of the first item
         int readsBefore = reads().size();
         sync.notifyChange(sync.borealisSubscription, 3);
@@ -169,7 +170,7 @@ class InboundSyncTest {
     @Test
     void a_foreign_meeting_overlapping_a_confirmed_reservation_is_conflicted_and_sync_admins_are_told() {
         Reservation portal = sync.app.fixtures.reservation(sync.aurora, sync.bob, at(6, 9, 0), at(6, 10, 0), Source.PORTAL);
-        sync.book("ann@contoso.test", "Overlap", at(6, 9, 30), at(6, 10, 30), "aurora@contoso.test");
+        sync.outlook.book("ann@contoso.test", "Overlap", at(6, 9, 30), at(6, 10, 30), "aurora@contoso.test");
 
         sync.sync(sync.auroraSubscription);
 
@@ -186,14 +187,14 @@ class InboundSyncTest {
 
     @Test
     void an_expired_delta_token_resyncs_the_whole_window_without_duplicates() {
-        sync.book("bob@contoso.test", "Before expiry", at(7, 9, 0), at(7, 10, 0), "borealis@contoso.test");
+        sync.outlook.book("bob@contoso.test", "Before expiry", at(7, 9, 0), at(7, 10, 0), "borealis@contoso.test");
         sync.sync(sync.borealisSubscription);
         Reservation before = only(sync.borealis, 7);
         String oldLink = sync.subscription(sync.borealisSubscription).deltaLink;
         assertNotNull(oldLink);
         long exchangeBefore = sync.reservations(sync.borealis).stream().filter(r -> r.createdSource == Source.EXCHANGE).count();
 
-        sync.book("bob@contoso.test", "After expiry", at(7, 11, 0), at(7, 12, 0), "borealis@contoso.test");
+        sync.outlook.book("bob@contoso.test", "After expiry", at(7, 11, 0), at(7, 12, 0), "borealis@contoso.test");
         sync.sandbox.expireDeltaTokens();
         sync.sync(sync.borealisSubscription);
 
@@ -210,7 +211,7 @@ class InboundSyncTest {
 
     @Test
     void a_throttled_pull_reschedules_its_items_and_loses_nothing() throws InterruptedException {
-        sync.book("ann@contoso.test", "Throttled", at(8, 9, 0), at(8, 10, 0), "aurora@contoso.test");
+        sync.outlook.book("ann@contoso.test", "Throttled", at(8, 9, 0), at(8, 10, 0), "aurora@contoso.test");
         // Short enough to wait out: GraphCalls also keeps calls to the mailbox back until Retry-After has passed.
         Duration retryAfter = Duration.ofSeconds(5);
         sync.sandbox.injectFaults(429, 1, retryAfter, "aurora@contoso.test");
@@ -245,16 +246,14 @@ class InboundSyncTest {
     @Test
     void our_own_reservation_is_confirmed_when_the_room_copy_arrives() {
         Reservation ours = sync.app.fixtures.reservation(sync.borealis, sync.ann, at(9, 9, 0), at(9, 10, 0), Source.PORTAL);
-        String organizerEventId = sync.book("ann@contoso.test", "Fixture meeting", at(9, 9, 0), at(9, 10, 0), "borealis@contoso.test");
-        String iCalUId = sync.sandbox.outlook("ann@contoso.test", "GET", "events/" + organizerEventId, null).json()
-                .replaceAll("(?s).*\"iCalUId\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+        Outlook.Meeting meeting = sync.outlook.book("ann@contoso.test", "Fixture meeting", at(9, 9, 0), at(9, 10, 0), "borealis@contoso.test");
         // as outbound sync leaves a reservation after creating its event
         sync.app.app.tx.run(s -> {
             Reservation r = s.find(Reservation.class, ours.id);
             r.state = ReservationState.AWAITING_CONFIRMATION;
             r.syncState = SyncState.ENQUEUED;
-            r.externalEventId = organizerEventId;
-            r.externalIcalUid = iCalUId;
+            r.externalEventId = meeting.id();
+            r.externalIcalUid = meeting.iCalUId();
         });
 
         sync.sync(sync.borealisSubscription);
@@ -273,7 +272,7 @@ class InboundSyncTest {
         // Outbound sync has sent the create (Ann's calendar, the room invited) but not yet recorded Graph's answer,
         // and Ann moved the reservation in the portal meanwhile, so the room's copy is at the old time.
         Reservation ours = sync.app.fixtures.reservation(sync.borealis, sync.ann, at(12, 14, 0), at(12, 15, 0), Source.PORTAL);
-        String organizerEventId = sync.book("ann@contoso.test", "Moved meanwhile", at(12, 9, 0), at(12, 10, 0), "borealis@contoso.test");
+        Outlook.Meeting meeting = sync.outlook.book("ann@contoso.test", "Moved meanwhile", at(12, 9, 0), at(12, 10, 0), "borealis@contoso.test");
         long create = sync.app.app.tx.call(s -> {
             Reservation r = s.find(Reservation.class, ours.id);
             r.state = ReservationState.AWAITING_CONFIRMATION;
@@ -298,12 +297,10 @@ class InboundSyncTest {
         assertEquals(List.of(ours.id), on(sync.borealis, 12).stream().map(r -> r.id).toList(), "no foreign reservation for our copy");
         assertFalse(sync.inbox().isEmpty(), "the pull waits for the record");
 
-        String iCalUId = sync.sandbox.outlook("ann@contoso.test", "GET", "events/" + organizerEventId, null).json()
-                .replaceAll("(?s).*\"iCalUId\"\\s*:\\s*\"([^\"]+)\".*", "$1");
         sync.app.app.tx.run(s -> { // what outbound sync records when Graph's answer arrives
             Reservation r = s.find(Reservation.class, ours.id);
-            r.externalEventId = organizerEventId;
-            r.externalIcalUid = iCalUId;
+            r.externalEventId = meeting.id();
+            r.externalIcalUid = meeting.iCalUId();
             SyncEvent e = s.find(SyncEvent.class, create);
             e.state = SyncEvent.State.PROCESSED;
             e.claimedBy = null;
@@ -320,7 +317,7 @@ class InboundSyncTest {
 
     @Test
     void a_reservation_booked_in_outlook_is_read_only_in_the_portal() {
-        sync.book("ann@contoso.test", "Read only", at(10, 9, 0), at(10, 10, 0), "aurora@contoso.test");
+        sync.outlook.book("ann@contoso.test", "Read only", at(10, 9, 0), at(10, 10, 0), "aurora@contoso.test");
         sync.sync(sync.auroraSubscription);
         Reservation r = only(sync.aurora, 10);
         WebClient ann = sync.app.client().signIn(sync.tenant.slug, "ann@contoso.test");
@@ -342,7 +339,7 @@ class InboundSyncTest {
 
     @Test
     void the_safety_net_pulls_mailboxes_that_were_not_pulled_recently() {
-        sync.book("bob@contoso.test", "No notification", at(11, 9, 0), at(11, 10, 0), "aurora@contoso.test");
+        sync.outlook.book("bob@contoso.test", "No notification", at(11, 9, 0), at(11, 10, 0), "aurora@contoso.test");
         sync.app.app.tx.run(s -> s.createMutationQuery("update Subscription set lastDeltaAt = :old")
                 .setParameter("old", Instant.now().minus(Duration.ofHours(1))).executeUpdate());
 
@@ -364,7 +361,7 @@ class InboundSyncTest {
             r.state = ReservationState.AWAITING_CONFIRMATION;
             r.syncState = SyncState.ENQUEUED;
         });
-        sync.book("bob@contoso.test", "Fixture meeting", at(12, 9, 0), at(12, 10, 0), "aurora@contoso.test");
+        sync.outlook.book("bob@contoso.test", "Fixture meeting", at(12, 9, 0), at(12, 10, 0), "aurora@contoso.test");
 
         sync.sync(sync.auroraSubscription);
 

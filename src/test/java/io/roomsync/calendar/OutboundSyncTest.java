@@ -170,7 +170,7 @@ class OutboundSyncTest {
         }
         Reservation done = awaitSynchronized(r.id, 1);
         assertEquals(4, fx.events(r.id).get(0).attempts);
-        assertEquals(1, eventsWithTransaction(fx.bob.email, "rs-" + r.id), "exactly one event");
+        assertEquals(1, fx.outlook.eventsWithTransaction(fx.bob.email, "rs-" + r.id), "exactly one event");
         assertNotNull(done.externalEventId);
     }
 
@@ -189,7 +189,7 @@ class OutboundSyncTest {
         fx.clock.advance(Duration.ofSeconds(301));
         fx.app.app.jobs.wake(SyncOutbox.JOB);
         awaitSynchronized(r.id, 1);
-        assertEquals(1, eventsWithTransaction(fx.ann.email, "rs-" + r.id));
+        assertEquals(1, fx.outlook.eventsWithTransaction(fx.ann.email, "rs-" + r.id));
     }
 
     @Test
@@ -216,7 +216,7 @@ class OutboundSyncTest {
             Reservation done = awaitSynchronized(r.id, 1);
             fx.awaitSandboxIdle();
             // Both nodes created with the same transactionId: Graph made one event, and only node B's outcome counts.
-            assertEquals(1, eventsWithTransaction(mailbox, "rs-" + r.id), "exactly one event");
+            assertEquals(1, fx.outlook.eventsWithTransaction(mailbox, "rs-" + r.id), "exactly one event");
             SyncEvent e = fx.events(r.id).get(0);
             assertEquals(SyncEvent.State.PROCESSED, e.state);
             assertEquals(done.externalEventId, e.externalEventId);
@@ -235,7 +235,7 @@ class OutboundSyncTest {
         await("the create was sent again", () -> fx.events(r.id).get(0).state == SyncEvent.State.PROCESSED
                 && fx.events(r.id).get(0).attempts == 1 && fx.reservation(r.id).syncState == SyncState.SYNCHRONIZED);
         assertEquals(first.externalEventId, fx.reservation(r.id).externalEventId);
-        assertEquals(1, eventsWithTransaction(fx.ann.email, "rs-" + r.id), "exactly one event");
+        assertEquals(1, fx.outlook.eventsWithTransaction(fx.ann.email, "rs-" + r.id), "exactly one event");
     }
 
     @Test
@@ -364,7 +364,7 @@ class OutboundSyncTest {
         assertEquals(200, fx.app.client().api("POST", "/api/v1/sync-events/" + eventId + "/reprocess", token, null).status());
         assertEquals(422, fx.app.client().api("POST", "/api/v1/sync-events/reprocess", token, "{\"ids\":[]}").status());
         await("re-processed once more", () -> fx.events(r.id).get(0).state == SyncEvent.State.PROCESSED);
-        assertEquals(1, eventsWithTransaction(fx.ann.email, "rs-" + r.id), "re-processing never makes a second event");
+        assertEquals(1, fx.outlook.eventsWithTransaction(fx.ann.email, "rs-" + r.id), "re-processing never makes a second event");
 
         assertEquals(403, fx.app.client().signIn(fx.tenant.slug, fx.bob.email).get("/admin/sync/events").status(), "not for employees");
         io.roomsync.tenant.Tenant other = fx.app.fixtures.tenant("Elsewhere");
@@ -489,22 +489,9 @@ class OutboundSyncTest {
         return fx.reservation(id);
     }
 
-    private static JsonNode graphEvent(String mailbox, String eventId) throws Exception {
+    private static JsonNode graphEvent(String mailbox, String eventId) {
         String expand = "singleValueExtendedProperties($filter=id eq '" + GraphEvents.RESERVATION_ID_PROPERTY + "')";
-        ExchangeSandbox.OutlookResult result = fx.sandbox.outlook(mailbox, "GET", "events/" + eventId + "?$expand="
-                + URLEncoder.encode(expand, StandardCharsets.UTF_8), null);
-        assertTrue(result.ok(), result.json());
-        return JSON.readTree(result.json());
-    }
-
-    private static long eventsWithTransaction(String mailbox, String transactionId) throws Exception {
-        ExchangeSandbox.OutlookResult result = fx.sandbox.outlook(mailbox, "GET", "events?$top=1000", null);
-        assertTrue(result.ok(), result.json());
-        long n = 0;
-        for (JsonNode e : JSON.readTree(result.json()).get("value")) {
-            if (transactionId.equals(e.path("transactionId").asText(null))) n++;
-        }
-        return n;
+        return fx.outlook.get(mailbox, "events/" + eventId + "?$expand=" + URLEncoder.encode(expand, StandardCharsets.UTF_8));
     }
 
     private static JsonNode attendee(JsonNode event, String email) {

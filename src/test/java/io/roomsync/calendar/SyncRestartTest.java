@@ -34,7 +34,7 @@ class SyncRestartTest {
     @BeforeAll
     static void start() {
         fx = new SyncNodes("restart.test", clock);
-        node = fx.first;
+        node = fx.app;
     }
 
     @AfterAll
@@ -53,11 +53,11 @@ class SyncRestartTest {
 
         restart();
         fx.sandbox.dropHeldCalls(mailbox);
-        assertEquals(0, fx.eventsWithTransaction(mailbox, "rs-" + id), "the dead node's call never reached Exchange");
+        assertEquals(0, fx.outlook.eventsWithTransaction(mailbox, "rs-" + id), "the dead node's call never reached Exchange");
         clock.advance(OutboxWorker.CLAIM.plusSeconds(1));
 
         Reservation done = awaitConfirmed(id);
-        assertEquals(1, fx.eventsWithTransaction(mailbox, "rs-" + id), "exactly one event");
+        assertEquals(1, fx.outlook.eventsWithTransaction(mailbox, "rs-" + id), "exactly one event");
         SyncEvent e = fx.events(id).get(0);
         assertEquals(SyncEvent.State.PROCESSED, e.state);
         assertEquals(1, e.attempts, "the dead node's attempt left no outcome");
@@ -87,7 +87,7 @@ class SyncRestartTest {
         // The dead node's claim runs out.
         clock.advance(OutboxWorker.CLAIM.plusSeconds(1));
         Reservation done = awaitConfirmed(id);
-        assertEquals(1, fx.eventsWithTransaction(mailbox, "rs-" + id), "the retry's transactionId found the event Graph made");
+        assertEquals(1, fx.outlook.eventsWithTransaction(mailbox, "rs-" + id), "the retry's transactionId found the event Graph made");
         List<ExchangeSandbox.OutlookEvent> inCalendar = fx.sandbox.calendar(mailbox, done.startAt, done.endAt);
         assertEquals(1, inCalendar.size());
         assertEquals(inCalendar.get(0).id(), done.externalEventId);

@@ -10,6 +10,7 @@ import io.roomsync.reservation.ReservationState;
 import io.roomsync.reservation.Source;
 import io.roomsync.reservation.SyncState;
 import io.roomsync.support.DemoSync;
+import io.roomsync.support.Outlook;
 import io.roomsync.support.SyncNodes;
 import io.roomsync.support.TestApp;
 import io.roomsync.tenant.User;
@@ -48,7 +49,7 @@ class SyncTwoNodesTest {
     @BeforeAll
     static void start() {
         fx = new SyncNodes("nodes.test", Clock.systemUTC());
-        a = fx.first;
+        a = fx.app;
         b = fx.startNode(Clock.systemUTC());
         a.app.jobs.onRun(r -> runs.add(new NodeRun("A", r)));
         b.app.jobs.onRun(r -> runs.add(new NodeRun("B", r)));
@@ -81,13 +82,13 @@ class SyncTwoNodesTest {
 
         LocalDate outlookDay = day.plusDays(1);
         Instant nine = outlookDay.atTime(9, 0).atZone(BERLIN).toInstant();
-        SyncNodes.Meeting moved = fx.meetingInOutlook(fx.ann.email, "Outlook moved", nine, nine.plusSeconds(3600), fx.aurora);
-        SyncNodes.Meeting cancelled = fx.meetingInOutlook(fx.bob.email, "Outlook cancelled", nine, nine.plusSeconds(3600), fx.borealis);
-        SyncNodes.Meeting kept = fx.meetingInOutlook(fx.bob.email, "Outlook kept", nine.plusSeconds(7200), nine.plusSeconds(10800), fx.aurora);
+        Outlook.Meeting moved = fx.outlook.book(fx.ann.email, "Outlook moved", nine, nine.plusSeconds(3600), fx.aurora.email);
+        Outlook.Meeting cancelled = fx.outlook.book(fx.bob.email, "Outlook cancelled", nine, nine.plusSeconds(3600), fx.borealis.email);
+        Outlook.Meeting kept = fx.outlook.book(fx.bob.email, "Outlook kept", nine.plusSeconds(7200), nine.plusSeconds(10800), fx.aurora.email);
         DemoSync.await("the Outlook meetings are reservations", WITHIN, () -> fromOutlook(moved).size() == 1
                 && fromOutlook(cancelled).size() == 1 && fromOutlook(kept).size() == 1);
-        fx.moveInOutlook(fx.ann.email, moved.id(), nine.plusSeconds(14400), nine.plusSeconds(18000));
-        fx.cancelInOutlook(fx.bob.email, cancelled.id());
+        fx.outlook.move(fx.ann.email, moved.id(), nine.plusSeconds(14400), nine.plusSeconds(18000));
+        fx.outlook.cancel(fx.bob.email, cancelled.id());
 
         for (long id : ids) {
             DemoSync.await("reservation " + id + " confirmed and synchronized", WITHIN, () -> {
@@ -104,7 +105,7 @@ class SyncTwoNodesTest {
         for (long id : ids) {
             Reservation r = fx.reservationOf(id);
             String organizer = r.requestedForId.equals(fx.ann.id) ? fx.ann.email : fx.bob.email;
-            assertEquals(1, fx.eventsWithTransaction(organizer, "rs-" + id), "one event for reservation " + id);
+            assertEquals(1, fx.outlook.eventsWithTransaction(organizer, "rs-" + id), "one event for reservation " + id);
             List<SyncEvent> events = fx.events(id);
             assertEquals(1, events.size(), "one outbound create for reservation " + id);
             assertEquals(SyncEvent.State.PROCESSED, events.get(0).state);
@@ -152,15 +153,15 @@ class SyncTwoNodesTest {
         fx.front.fanOut = true;
         fx.sandbox.setDuplicateNotifications(0.5, 7);
         int already = fx.front.notifications.size();
-        List<SyncNodes.Meeting> meetings = new ArrayList<>();
+        List<Outlook.Meeting> meetings = new ArrayList<>();
         try {
             for (int n = 0; n < 6; n++) {
                 Instant start = day.atTime(8 + n, 0).atZone(BERLIN).toInstant();
-                meetings.add(fx.meetingInOutlook(n % 2 == 0 ? fx.ann.email : fx.bob.email, "Fan-out " + n, start, start.plusSeconds(3600),
-                        n % 2 == 0 ? fx.aurora : fx.borealis));
+                meetings.add(fx.outlook.book(n % 2 == 0 ? fx.ann.email : fx.bob.email, "Fan-out " + n, start, start.plusSeconds(3600),
+                        (n % 2 == 0 ? fx.aurora : fx.borealis).email));
             }
             DemoSync.await("the meetings arrived", WITHIN, () -> {
-                for (SyncNodes.Meeting m : meetings) if (fromOutlook(m).isEmpty()) return false;
+                for (Outlook.Meeting m : meetings) if (fromOutlook(m).isEmpty()) return false;
                 return true;
             });
             // Graph's deliveries once more, each to both nodes at once, from several threads.
@@ -189,7 +190,7 @@ class SyncTwoNodesTest {
         }
         DemoSync.await("the inbox is empty", WITHIN, () -> fx.read(s -> s.createSelectionQuery(
                 "select count(*) from InboxItem", Long.class).getSingleResult()) == 0);
-        for (SyncNodes.Meeting m : meetings) assertEquals(1, fromOutlook(m).size(), "one reservation for meeting " + m);
+        for (Outlook.Meeting m : meetings) assertEquals(1, fromOutlook(m).size(), "one reservation for meeting " + m);
     }
 
     private static List<Jobs.Run> periodic(String job) {
@@ -197,7 +198,7 @@ class SyncTwoNodesTest {
     }
 
     /** Reservations made from Exchange for the meeting (the room's copy carries the organizer's iCalUId). */
-    private static List<Reservation> fromOutlook(SyncNodes.Meeting meeting) {
+    private static List<Reservation> fromOutlook(Outlook.Meeting meeting) {
         return fx.read(s -> s.createSelectionQuery("from Reservation where tenantId = :t and createdSource = :src"
                         + " and externalIcalUid = :ical order by id", Reservation.class)
                 .setParameter("t", fx.tenant.id).setParameter("src", Source.EXCHANGE).setParameter("ical", meeting.iCalUId())

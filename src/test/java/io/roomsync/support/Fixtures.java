@@ -113,6 +113,14 @@ public final class Fixtures {
         });
     }
 
+    /** An active room in the default "Rooms" module, with its room mailbox in Exchange. */
+    public io.roomsync.location.Reservable room(io.roomsync.location.Building building, String name, int capacity, String email) {
+        io.roomsync.location.Reservable r = room(building, null, name, capacity);
+        app.tx.run(s -> s.find(io.roomsync.location.Reservable.class, r.id).email = email);
+        r.email = email;
+        return r;
+    }
+
     // --- reservations: buildings, modules, rooms and reservations as the reservation tests need them --------
     // (written straight to the database; the admin pages of location/ are not involved)
 
@@ -239,27 +247,40 @@ public final class Fixtures {
      */
     public io.roomsync.calendar.Subscription subscription(io.roomsync.location.Reservable room, String mailbox,
             io.roomsync.calendar.SubscriptionStatus status, java.util.function.Consumer<io.roomsync.calendar.Subscription> adjust) {
-        io.roomsync.calendar.CalendarProvider provider = provider(room.tenantId, "Exchange for " + mailbox, true);
+        return subscription(room, provider(room.tenantId, "Exchange for " + mailbox, true), mailbox, status, adjust);
+    }
+
+    /** The same through the given provider, e.g. one that reaches the Exchange sandbox. */
+    public io.roomsync.calendar.Subscription subscription(io.roomsync.location.Reservable room, io.roomsync.calendar.CalendarProvider provider,
+            String mailbox, io.roomsync.calendar.SubscriptionStatus status, java.util.function.Consumer<io.roomsync.calendar.Subscription> adjust) {
+        io.roomsync.calendar.SyncConfiguration c = syncConfiguration(room, provider, mailbox);
         return app.tx.call(s -> {
-            Instant now = Instant.now();
-            io.roomsync.calendar.SyncConfiguration c = new io.roomsync.calendar.SyncConfiguration();
-            c.tenantId = room.tenantId;
-            c.reservableId = room.id;
-            c.providerId = provider.id;
-            c.mailboxEmail = c.mailboxLower = mailbox.toLowerCase();
-            c.active = true;
-            c.createdAt = c.updatedAt = now;
-            s.persist(c);
             io.roomsync.calendar.Subscription sub = new io.roomsync.calendar.Subscription();
             sub.tenantId = room.tenantId;
             sub.syncConfigurationId = c.id;
             sub.providerId = provider.id;
             sub.mailboxLower = c.mailboxLower;
             sub.status = status;
-            sub.createdAt = sub.updatedAt = now;
+            sub.createdAt = sub.updatedAt = Instant.now();
             adjust.accept(sub);
             s.persist(sub);
             return sub;
+        });
+    }
+
+    /** An active sync configuration of the room with the mailbox, written directly: nothing is asked of Graph. */
+    public io.roomsync.calendar.SyncConfiguration syncConfiguration(io.roomsync.location.Reservable room,
+            io.roomsync.calendar.CalendarProvider provider, String mailbox) {
+        return app.tx.call(s -> {
+            io.roomsync.calendar.SyncConfiguration c = new io.roomsync.calendar.SyncConfiguration();
+            c.tenantId = room.tenantId;
+            c.reservableId = room.id;
+            c.providerId = provider.id;
+            c.mailboxEmail = c.mailboxLower = mailbox.toLowerCase();
+            c.active = true;
+            c.createdAt = c.updatedAt = Instant.now();
+            s.persist(c);
+            return c;
         });
     }
 
