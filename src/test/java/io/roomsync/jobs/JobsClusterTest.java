@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -72,6 +73,33 @@ class JobsClusterTest {
             release.countDown();
             assertTrue(second.await(20, TimeUnit.SECONDS), "a wake during the run makes it run again");
             assertEquals(0, second.getCount());
+        }
+    }
+
+    @Test
+    void periods_missed_while_every_node_was_down_are_not_caught_up_in_a_burst() throws Exception {
+        TestDatabases.TestDb db = TestDatabases.create(TestDatabases.Kind.MARIADB);
+        CountDownLatch ranBefore = new CountDownLatch(1);
+        try (Database one = Database.open(db.url(), db.user(), db.password(), 5, App.entities());
+             Jobs before = new Jobs(one.dataSource(), 2)) {
+            before.register("tick", Duration.ofSeconds(1), ranBefore::countDown);
+            before.start();
+            assertTrue(ranBefore.await(20, TimeUnit.SECONDS), "the job ran before the outage");
+        }
+        // Eight periods pass with no node up, longer than the misfire threshold (5 s).
+        Thread.sleep(8_000);
+        List<Long> runs = new CopyOnWriteArrayList<>();
+        try (Database two = Database.open(db.url(), db.user(), db.password(), 5, App.entities());
+             Jobs after = new Jobs(two.dataSource(), 2)) {
+            after.register("tick", Duration.ofSeconds(1), () -> runs.add(System.nanoTime()));
+            after.start();
+            Thread.sleep(4_000);
+        }
+        assertTrue(runs.size() >= 2, "the job resumed its period: " + runs.size() + " runs");
+        assertTrue(runs.size() <= 5, "no catch-up of the 8 missed periods: " + runs.size() + " runs in 4 s");
+        for (int i = 1; i < runs.size(); i++) {
+            long gapMs = (runs.get(i) - runs.get(i - 1)) / 1_000_000;
+            assertTrue(gapMs > 500, "runs " + (i - 1) + " and " + i + " are only " + gapMs + " ms apart");
         }
     }
 
