@@ -143,12 +143,14 @@ class SyncRoundTripTest {
         User megan = sync.person("megan@contoso.example");
         LocalDate first = LocalDate.now().plusDays(21);
         Instant start = LocalDateTime.of(first, LocalTime.of(16, 0)).atZone(zone(room)).toInstant();
-        String body = "{\"subject\":\"Weekly sync\"," + times(start, start.plusSeconds(1800)).substring(1, times(start, start.plusSeconds(1800)).length() - 1)
-                + ",\"attendees\":[{\"type\":\"resource\",\"emailAddress\":{\"address\":\"" + room.email + "\"}}]"
-                + ",\"recurrence\":{\"pattern\":{\"type\":\"weekly\",\"interval\":1,\"daysOfWeek\":[\""
-                + LocalDateTime.ofInstant(start, java.time.ZoneOffset.UTC).getDayOfWeek().name().toLowerCase() + "\"]},"
-                + "\"range\":{\"type\":\"numbered\",\"startDate\":\"" + LocalDateTime.ofInstant(start, java.time.ZoneOffset.UTC).toLocalDate()
-                + "\",\"numberOfOccurrences\":3}}}";
+        LocalDateTime utc = LocalDateTime.ofInstant(start, java.time.ZoneOffset.UTC);
+        String body = """
+                {"subject": "Weekly sync",
+                 "start": {"dateTime": "%s", "timeZone": "UTC"}, "end": {"dateTime": "%s", "timeZone": "UTC"},
+                 "attendees": [{"type": "resource", "emailAddress": {"address": "%s"}}],
+                 "recurrence": {"pattern": {"type": "weekly", "interval": 1, "daysOfWeek": ["%s"]},
+                                "range": {"type": "numbered", "startDate": "%s", "numberOfOccurrences": 3}}}
+                """.formatted(utc, utc.plusMinutes(30), room.email, utc.getDayOfWeek().name().toLowerCase(), utc.toLocalDate());
         ExchangeSandbox.OutlookResult created = sync.sandbox.outlook(megan.email, "POST", "events", body);
         assertEquals(201, created.status(), created.json());
 
