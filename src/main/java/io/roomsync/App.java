@@ -117,6 +117,7 @@ public final class App implements AutoCloseable {
     private final io.roomsync.calendar.ConnectionPages connectionPages;
     private final io.roomsync.calendar.CalendarApi calendarApi;
     /** The only way to Graph: a client per provider, and every mailbox call through the limiter and counters. */
+    public final io.roomsync.calendar.AllowedHosts allowedHosts;
     public final io.roomsync.calendar.ProviderClients providerClients;
     public final io.roomsync.graph.GraphCalls graphCalls;
 
@@ -204,7 +205,9 @@ public final class App implements AutoCloseable {
         // --- build: calendar providers ---------------------------------------------------------------------
         this.connections = new io.roomsync.calendar.ConnectionService(tx, audit, secrets, clock);
         this.providers = new io.roomsync.calendar.ProviderService(tx, audit, secrets, connections, clock);
-        this.providerClients = new io.roomsync.calendar.ProviderClients(providers, io.roomsync.graph.GraphClientFactory.withoutSdkRetries());
+        this.allowedHosts = new io.roomsync.calendar.AllowedHosts(settings.allowedHosts());
+        this.providerClients = new io.roomsync.calendar.ProviderClients(providers, io.roomsync.graph.GraphClientFactory.withoutSdkRetries(),
+                allowedHosts);
         this.graphCalls = new io.roomsync.graph.GraphCalls(io.roomsync.graph.GraphCalls.OUTLOOK_CONCURRENCY, io.roomsync.graph.GraphCalls.OUTLOOK_BUDGET, io.roomsync.graph.GraphCalls.OUTLOOK_WINDOW, clock);
         this.providerCheck = new io.roomsync.calendar.ProviderCheck(providers, providerClients, graphCalls, tx, clock);
         this.exchangeRooms = new io.roomsync.calendar.ExchangeRooms(providers, providerClients, graphCalls,
@@ -265,6 +268,7 @@ public final class App implements AutoCloseable {
             this.sandboxMailboxes = new io.roomsync.sandbox.DemoMailboxes(tx, exchangeSandbox, io.roomsync.demo.DemoSeeder.SLUG);
             sandboxMailboxes.sync();
             new io.roomsync.demo.DemoExchange(tx, connections, providers).wire(exchangeSandbox);
+            allowedHosts.allow("localhost:" + exchangeSandbox.port());
             log.info("Exchange sandbox running at {} (certificate in {})", exchangeSandbox.origin(), exchangeSandbox.dataDir());
         } else {
             this.exchangeSandbox = null;

@@ -28,16 +28,30 @@ public final class ProviderClients {
     private final ProviderService providers;
     private final GraphClientFactory factory;
     private final ConcurrentHashMap<Long, Cached> clients = new ConcurrentHashMap<>();
+    private final AllowedHosts allowedHosts;
 
-    /** @param factory {@link GraphClientFactory#withoutSdkRetries()} for workers that reschedule on Retry-After */
-    public ProviderClients(ProviderService providers, GraphClientFactory factory) {
+    /**
+     * @param factory {@link GraphClientFactory#withoutSdkRetries()} for workers that reschedule on Retry-After
+     * @param allowedHosts where, besides Microsoft's clouds, credentials may be sent
+     */
+    public ProviderClients(ProviderService providers, GraphClientFactory factory, AllowedHosts allowedHosts) {
         this.providers = providers;
         this.factory = factory;
+        this.allowedHosts = allowedHosts;
     }
 
-    /** The app-only client of a provider of this tenant; GraphFailure UNAUTHENTICATED if it has no system connection. */
+    /**
+     * The app-only client of a provider of this tenant; GraphFailure UNAUTHENTICATED if it has no system connection
+     * or would send its credentials to a host the platform operator has not allowed.
+     */
     public GraphApp app(long tenantId, long providerId) {
         GraphSettings settings = providers.graphSettings(tenantId, providerId);
+        String refused = allowedHosts.refused(settings);
+        if (refused != null) {
+            throw new GraphFailure(GraphFailure.Kind.UNAUTHENTICATED, 0, null, "The provider \"" + settings.providerName()
+                    + "\" would send its credentials to " + refused + ", which the platform operator has not allowed "
+                    + "(ROOMSYNC_ALLOWED_HOSTS)", null, null, null, null);
+        }
         String fingerprint = fingerprint(settings);
         Cached cached = clients.get(providerId);
         if (cached != null && cached.fingerprint.equals(fingerprint)) return cached.app;

@@ -417,7 +417,10 @@ public final class ProviderService {
 
         boolean proxyPasswordChanged;
         String proxyPasswordEnc = p.proxyPasswordEnc;
-        if (proxyHost == null || proxyUser == null) {
+        // A stored password stays with the proxy it was given for: sent to another host it would be that host's to read.
+        boolean sameProxy = proxyHost != null && proxyHost.equals(p.proxyHost) && java.util.Objects.equals(proxyPort, p.proxyPort)
+                && java.util.Objects.equals(proxyUser, p.proxyUser);
+        if (proxyHost == null || proxyUser == null || (newProxyPassword == null && !sameProxy)) {
             proxyPasswordChanged = proxyPasswordEnc != null;
             proxyPasswordEnc = null;
         } else if (newProxyPassword != null) {

@@ -34,7 +34,8 @@ public record Settings(
         boolean demo,
         int sandboxPort,
         boolean demoSync,
-        Path devTemplates) {
+        Path devTemplates,
+        List<String> allowedHosts) {
 
     /** One documented setting: how it is named, what it means, its default. */
     public record Definition(String env, String key, String defaultValue, String meaning) {}
@@ -63,6 +64,9 @@ public record Settings(
                     "HTTPS port of the built-in Exchange sandbox (demo mode only; 0 = any free port)"),
             new Definition("ROOMSYNC_DEMO_SYNC", "demo.sync", "true",
                     "Demo mode: activate two-way sync for the demo rooms at start"),
+            new Definition("ROOMSYNC_ALLOWED_HOSTS", "allowed.hosts", "(none: Microsoft's clouds only)",
+                    "Comma-separated hosts (host or host:port) besides Microsoft's clouds that providers may send credentials to: "
+                            + "Custom cloud endpoints and HTTP proxies"),
             new Definition("ROOMSYNC_DEV_TEMPLATES", "dev.templates", "(none: templates precompiled into the jar)",
                     "Developers: compile the JTE templates from this folder on change (needs a JDK)"));
 
@@ -131,9 +135,18 @@ public record Settings(
                 throw new InvalidSettingException("ROOMSYNC_DEV_TEMPLATES", "must be a folder of JTE templates, got '" + devTemplates + "'");
             }
         }
+        List<String> allowedHosts = new java.util.ArrayList<>();
+        for (String entry : values.getOrDefault("ROOMSYNC_ALLOWED_HOSTS", "").split(",")) {
+            String e = entry.trim().toLowerCase(java.util.Locale.ROOT);
+            if (e.isEmpty()) continue;
+            if (!e.matches("[a-z0-9.-]+(:[0-9]{1,5})?|\\[[0-9a-f:.]+\\](:[0-9]{1,5})?")) {
+                throw new InvalidSettingException("ROOMSYNC_ALLOWED_HOSTS", "must list host names or host:port, got '" + entry.trim() + "'");
+            }
+            allowedHosts.add(e);
+        }
         return new Settings(port, baseUrl, dataDir, dbUrl, dbUser, dbPassword, pool, masterKey, smtpHost, smtpPort,
                 values.get("ROOMSYNC_SMTP_USER"), values.get("ROOMSYNC_SMTP_PASSWORD"), smtpFrom, demo, sandboxPort, demoSync,
-                devTemplates);
+                devTemplates, List.copyOf(allowedHosts));
     }
 
     public static String defaultH2Url(Path dataDir) {

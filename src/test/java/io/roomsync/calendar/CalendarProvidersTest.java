@@ -432,6 +432,16 @@ class CalendarProvidersTest {
         assertTrue(audit.stream().anyMatch(c -> c.contains("proxyPassword: changed")));
         seen.addAll(audit);
 
+        String proxied = """
+                {"name":"Proxied","entraTenantId":"secrets.onmicrosoft.com","proxyHost":"%s","proxyPort":3128,"proxyUser":"svc-rooms"}""";
+        WebClient.Response kept = api("PUT", "/api/v1/providers/" + providerId, token, proxied.formatted("proxy.secrets.test"));
+        assertTrue(ok(kept).get("proxyPasswordStored").asBoolean(), "the same proxy keeps its stored password");
+        seen.add(kept.body());
+        WebClient.Response moved = api("PUT", "/api/v1/providers/" + providerId, token, proxied.formatted("elsewhere.test"));
+        assertFalse(ok(moved).get("proxyPasswordStored").asBoolean(), "a stored password never follows the proxy to another host");
+        assertNull(app.app.providers.graphSettings(t.id, providerId).proxy().password());
+        seen.add(moved.body());
+
         assertEquals(204, api("DELETE", "/api/v1/providers/" + providerId, token, null).status());
         assertEquals(204, api("DELETE", "/api/v1/connections/" + connectionId, token, null).status());
 

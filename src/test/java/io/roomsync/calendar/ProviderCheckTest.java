@@ -261,6 +261,44 @@ class ProviderCheckTest {
     }
 
     @Test
+    void a_tenant_admin_cannot_send_the_stored_secret_to_a_host_the_operator_did_not_allow() throws Exception {
+        try (ServerSocket capture = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             TestApp strict = TestApp.start(TestDatabases.Kind.MARIADB, Clock.systemUTC(), Map.of("ROOMSYNC_ALLOWED_HOSTS", "localhost"))) {
+            java.util.concurrent.atomic.AtomicInteger reached = new java.util.concurrent.atomic.AtomicInteger();
+            Thread listener = new Thread(() -> {
+                while (!capture.isClosed()) {
+                    try (java.net.Socket ignored = capture.accept()) {
+                        reached.incrementAndGet();
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+            listener.setDaemon(true);
+            listener.start();
+            String elsewhere = "127.0.0.1:" + capture.getLocalPort();
+            Tenant tenant = strict.fixtures.tenant("Initech");
+            CurrentUser boss = strict.fixtures.signedIn(strict.fixtures.user(tenant, "admin@initech.test", Role.TENANT_ADMIN));
+            Connection c = strict.app.connections.create(boss, "test", new ConnectionService.ConnectionInput("Initech app", "APP_ONLY",
+                    contosoApp.clientId, "SECRET", SECRET, null, null, null, null, null, Boolean.TRUE));
+            long customCloud = strict.app.providers.create(boss, "test", new ProviderService.ProviderInput("Mine", null, Boolean.FALSE, null,
+                    "CUSTOM", elsewhere, "https://" + elsewhere, contoso.id, c.id, null, null, sandbox.certificatePem(),
+                    false, null, null, null, null, Boolean.FALSE, null, null)).id;
+            long viaProxy = strict.app.providers.create(boss, "test", new ProviderService.ProviderInput("Proxied", null, Boolean.FALSE, null,
+                    "GLOBAL", null, null, contoso.id, c.id, null, null, sandbox.certificatePem(),
+                    false, "127.0.0.1", capture.getLocalPort(), null, null, Boolean.FALSE, null, null)).id;
+
+            for (long provider : List.of(customCloud, viaProxy)) {
+                ProviderCheck.Result r = strict.app.providerCheck.run(tenant.id, provider, java.time.Duration.ofSeconds(10));
+                assertFalse(r.ok());
+                assertEquals(ProviderCheck.Problem.CONFIGURATION, r.problem(), r.toString());
+                assertTrue(r.summary().contains(elsewhere) && r.summary().contains("ROOMSYNC_ALLOWED_HOSTS"), r.summary());
+            }
+            assertEquals(0, reached.get(), "nothing, least of all the secret, went to the host the operator did not allow");
+        }
+    }
+
+    @Test
     void the_platform_operator_sees_the_graph_calls_of_this_node_by_operation_and_outcome_and_tenants_do_not() throws Exception {
         test(provider(contoso, contosoApp, SECRET), "");
         long rooms = app.app.graphCalls.count("places.rooms", "OK", true);
@@ -303,7 +341,8 @@ class ProviderCheckTest {
 
     @Test
     void the_demo_provider_passes_out_of_the_box() throws Exception {
-        try (TestApp demo = TestApp.start(TestDatabases.Kind.MARIADB, Clock.systemUTC(), Map.of("ROOMSYNC_DEMO", "true"))) {
+        // No allowed hosts of the operator's: the demo allows its own sandbox.
+        try (TestApp demo = TestApp.start(TestDatabases.Kind.MARIADB, Clock.systemUTC(), Map.of("ROOMSYNC_DEMO", "true", "ROOMSYNC_ALLOWED_HOSTS", ""))) {
             User adele = demo.app.tx.call(s -> s.createSelectionQuery("from User where emailLower = 'adele@contoso.example'", User.class)
                     .getSingleResult());
             String token = demo.fixtures.apiToken(adele);

@@ -64,7 +64,7 @@ class SettingsTest {
             System.setOut(original);
         }
         String help = captured.toString(StandardCharsets.UTF_8);
-        assertEquals(17, Settings.DEFINITIONS.size(), "a new setting needs a line in this test's expectations too");
+        assertEquals(18, Settings.DEFINITIONS.size(), "a new setting needs a line in this test's expectations too");
         for (Settings.Definition d : Settings.DEFINITIONS) {
             assertTrue(help.lines().anyMatch(l -> l.contains(d.env()) && l.contains(d.key()) && l.endsWith("default: " + d.defaultValue())),
                     d.env() + " is listed with its default:\n" + help);
@@ -119,6 +119,7 @@ class SettingsTest {
             "ROOMSYNC_DEMO         | maybe            | Invalid setting ROOMSYNC_DEMO: must be true or false, got 'maybe'",
             "ROOMSYNC_SANDBOX_PORT | 70000            | Invalid setting ROOMSYNC_SANDBOX_PORT: must be a whole number from 0 to 65535, got '70000'",
             "ROOMSYNC_DEMO_SYNC    | sometimes        | Invalid setting ROOMSYNC_DEMO_SYNC: must be true or false, got 'sometimes'",
+            "ROOMSYNC_ALLOWED_HOSTS | login.example.com, https://evil.test | Invalid setting ROOMSYNC_ALLOWED_HOSTS: must list host names or host:port, got 'https://evil.test'",
             "ROOMSYNC_DEV_TEMPLATES | /no/such/templates | Invalid setting ROOMSYNC_DEV_TEMPLATES: must be a folder of JTE templates, got '/no/such/templates'"})
     void an_invalid_setting_is_named_in_one_clear_message(String name, String value, String message) {
         InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> Settings.load(Map.of(name, value), List.of()));

@@ -48,6 +48,8 @@ public final class TestApp implements AutoCloseable {
             env.put("ROOMSYNC_SANDBOX_PORT", "0");
             // Demo-mode tests start from rooms without sync unless they ask for the demo's two-way sync.
             env.put("ROOMSYNC_DEMO_SYNC", "false");
+            // Tests run their Exchange sandboxes and proxies on this machine.
+            env.put("ROOMSYNC_ALLOWED_HOSTS", "localhost,127.0.0.1");
             env.putAll(extraEnv);
             List<String> args = "true".equals(extraEnv.get("ROOMSYNC_DEMO")) ? List.of("--demo") : List.of();
             return new TestApp(new App(Settings.load(env, args), clock), db, env);
