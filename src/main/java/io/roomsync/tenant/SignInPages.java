@@ -73,9 +73,16 @@ public final class SignInPages {
         ctx.status(status);
     }
 
-    /** Only local paths, so the sign-in page cannot be used to redirect elsewhere. */
+    /**
+     * Only local paths, so the sign-in page cannot be used to redirect elsewhere. Browsers drop tabs and newlines
+     * from a Location and read a backslash as a slash, which would turn "/\t/evil.example" into "//evil.example".
+     */
     static String safeNext(String next) {
-        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+        if (next == null || !next.startsWith("/") || next.startsWith("//")) return "/";
+        for (int i = 0; i < next.length(); i++) {
+            char c = next.charAt(i);
+            if (c == '\\' || Character.isISOControl(c) || Character.isWhitespace(c)) return "/";
+        }
         return next;
     }
 

@@ -65,6 +65,15 @@ class SignInTest {
     }
 
     @Test
+    void after_sign_in_only_a_path_of_this_site_is_followed() {
+        assertEquals("/reservations?tab=past", SignInPages.safeNext("/reservations?tab=past"));
+        for (String away : java.util.List.of("https://evil.example/", "//evil.example", "/\\evil.example", "/\t/evil.example",
+                "/\n/evil.example", "/ /evil.example", "evil.example")) {
+            assertEquals("/", SignInPages.safeNext(away), away);
+        }
+    }
+
+    @Test
     void a_form_post_without_the_csrf_token_is_refused() {
         WebClient browser = app.client();
         WebClient.Response r = browser.post("/login", Map.of("_csrf", "forged", "organization", acme.slug, "email", "ann@acme.test", "password", Fixtures.PASSWORD));
