@@ -68,7 +68,7 @@ public final class TokenPages {
         try {
             users.changeOwnPassword(me, cookie == null ? null : Tokens.sha256(cookie), ctx.formParam("current"),
                     ctx.formParam("password"), ctx.formParam("confirm"));
-            pages.redirectWithFlash(ctx, "/settings/tokens", "Password changed. Your other sessions were signed out.");
+            pages.redirectWithFlash(ctx, "/settings/tokens", "Password changed. Your other sessions were signed out and your API tokens revoked; create new ones where you need them.");
         } catch (ValidationException e) {
             ctx.status(HttpStatus.BAD_REQUEST);
             render(ctx, null, null, "", e.fieldErrors());

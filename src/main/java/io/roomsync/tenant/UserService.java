@@ -154,8 +154,11 @@ public final class UserService {
             u.roles = EnumSet.copyOf(roles);
             u.active = active;
             if (hash != null) u.passwordHash = hash;
-            // A new password or a deactivation must not leave old sessions signed in.
+            // A new password or a deactivation must not leave old sessions signed in. A new password also revokes the
+            // API tokens, which a thief of the old password (or of a session) may have made; a deactivated user's
+            // tokens are refused while they stay deactivated.
             if (hash != null || !active) endSessions(s, u.id);
+            if (hash != null) revokeTokens(s, u.id);
             if (!audited.isEmpty()) audit.record(s, actor, source, null, "User", u.id, action, audited);
             return u;
         });
@@ -176,6 +179,7 @@ public final class UserService {
             me.passwordHash = hash;
             s.createMutationQuery("delete from UserSession where userId = :u and id <> :current")
                     .setParameter("u", me.id).setParameter("current", currentSessionId == null ? "" : currentSessionId).executeUpdate();
+            revokeTokens(s, me.id);
             audit.record(s, actor, "portal", null, "User", me.id, "update", new AuditLog.Changes().secret("password", true));
         });
     }
@@ -186,6 +190,11 @@ public final class UserService {
 
     private static void endSessions(Session s, long userId) {
         s.createMutationQuery("delete from UserSession where userId = :u").setParameter("u", userId).executeUpdate();
+    }
+
+    private void revokeTokens(Session s, long userId) {
+        s.createMutationQuery("update ApiToken set revokedAt = :now where userId = :u and revokedAt is null")
+                .setParameter("now", clock.instant()).setParameter("u", userId).executeUpdate();
     }
 
     private static boolean emailTaken(Session s, long tenantId, String email) {

@@ -148,6 +148,8 @@ class ApiTokenTest {
     @Test
     void a_user_changes_their_password_with_the_current_one_and_other_sessions_end() {
         User fay = app.fixtures.user(acme, "fay@acme.test");
+        String token = app.fixtures.apiToken(fay);
+        assertEquals(200, app.client().api("GET", "/api/v1/me", token, null).status());
         WebClient laptop = app.client().signIn(acme.slug, fay.email);
         WebClient phone = app.client().signIn(acme.slug, fay.email);
 
@@ -166,6 +168,7 @@ class ApiTokenTest {
         assertEquals(303, ok.status(), ok.body());
         assertEquals(200, laptop.get("/settings/tokens").status(), "this session stays");
         assertTrue(phone.get("/settings/tokens").header("Location").startsWith("/login"), "other sessions end");
+        assertEquals(401, app.client().api("GET", "/api/v1/me", token, null).status(), "API tokens made before end too");
         app.client().signIn(acme.slug, fay.email, "new-password-123");
         AuditEntry entry = app.app.tx.call(s -> app.app.audit.forEntity(s, acme.id, "User", fay.id)).get(0);
         assertEquals("password: changed", entry.changes);

@@ -175,12 +175,14 @@ class UserAdminTest {
     void an_admin_resets_a_password_and_the_old_one_stops_working() {
         Org o = org("Reset");
         User finn = app.fixtures.user(o.tenant, "finn@reset.test");
+        String finnToken = app.fixtures.apiToken(finn);
         WebClient finnBrowser = app.client().signIn(o.tenant.slug, finn.email);
         o.browser.get("/admin/users/" + finn.id);
         assertEquals(400, o.browser.post("/admin/users/" + finn.id + "/password", Map.of("password", "short")).status());
         assertEquals(303, o.browser.post("/admin/users/" + finn.id + "/password", Map.of("password", NEW_PASSWORD)).status());
 
         assertTrue(finnBrowser.get("/settings/tokens").header("Location").startsWith("/login"), "old sessions end");
+        assertEquals(401, app.client().api("GET", "/api/v1/me", finnToken, null).status(), "and so do API tokens");
         WebClient old = app.client();
         old.get("/login");
         assertEquals(401, old.post("/login", Map.of("organization", o.tenant.slug, "email", finn.email, "password", Fixtures.PASSWORD)).status());
