@@ -16,10 +16,12 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import org.hibernate.Session;
 import org.slf4j.Logger;
@@ -203,13 +205,16 @@ public final class InboundSync {
         GraphApp app = clients.app(target.tenantId, target.providerId);
         InboundChanges.Room room = new InboundChanges.Room(target.tenantId, target.reservableId, target.mailbox);
         boolean full = target.deltaLink == null;
+        // The room copies a full round met: it has no @removed for what was deleted before it, only their absence.
+        Set<String> seen = new HashSet<>();
+        Instant started = clock.instant();
         GraphDelta.Page page = full
                 ? delta.first(app, target.mailbox, target.from, target.to, PAGE_SIZE)
                 : delta.follow(app, target.mailbox, target.deltaLink, PAGE_SIZE);
-        Instant started = clock.instant();
         while (true) {
             requestIds.add(page.requestId());
             GraphDelta.Page current = page;
+            if (full) for (GraphDelta.Change c : current.changes()) if (!c.removed()) seen.add(c.id());
             if (current.nextLink() != null) {
                 outcome.add(tx.call(s -> changes.apply(s, room, current.changes())));
                 page = delta.follow(app, target.mailbox, current.nextLink(), PAGE_SIZE);
@@ -227,6 +232,8 @@ public final class InboundSync {
                 InboundChanges.Outcome all = new InboundChanges.Outcome();
                 all.add(outcome);
                 all.add(changes.apply(s, room, current.changes()));
+                // Only now is the round complete: a round that failed half-way saw too little to judge what is gone.
+                if (full) all.add(changes.sweep(s, room, target.from, target.to, seen, started));
                 s.createMutationQuery("update Subscription set deltaLink = :link, deltaWindowEnd = :end, lastDeltaAt = :now where id = :id")
                         .setParameter("link", current.deltaLink()).setParameter("end", full ? target.to : sub.deltaWindowEnd)
                         .setParameter("now", clock.instant()).setParameter("id", target.subscriptionId).executeUpdate();

@@ -221,6 +221,31 @@ class InboundSyncTest {
     }
 
     @Test
+    void a_meeting_cancelled_in_outlook_while_the_delta_state_was_lost_is_cancelled_by_the_full_resync() {
+        String id = sync.outlook.book("ann@contoso.test", "Cancelled unseen", at(15, 9, 0), at(15, 10, 0), "aurora@contoso.test").id();
+        sync.sync(sync.auroraSubscription);
+        Reservation booked = only(sync.aurora, 15);
+        assertEquals(ReservationState.CONFIRMED, booked.state);
+        // ours, its meeting not yet in the room's calendar: no room copy to miss
+        Reservation waiting = sync.app.fixtures.reservation(sync.aurora, sync.bob, at(15, 13, 0), at(15, 14, 0), Source.PORTAL);
+        sync.app.app.tx.run(s -> s.find(Reservation.class, waiting.id).state = ReservationState.AWAITING_CONFIRMATION);
+
+        sync.outlook.cancel("ann@contoso.test", id);
+        sync.sandbox.expireDeltaTokens();
+        sync.sync(sync.auroraSubscription);
+
+        Reservation cancelled = sync.app.app.tx.call(s -> s.find(Reservation.class, booked.id));
+        assertEquals(ReservationState.CANCELLED, cancelled.state, "the full round no longer met its room copy");
+        assertEquals(Source.EXCHANGE, cancelled.updatedSource);
+        List<String> actions = sync.app.app.tx.call(s -> s.createSelectionQuery(
+                        "select action from AuditEntry where entityType = 'Reservation' and entityId = :id and source = 'EXCHANGE' order by id", String.class)
+                .setParameter("id", booked.id).getResultList());
+        assertEquals(List.of("create", "cancel"), actions);
+        assertEquals(ReservationState.AWAITING_CONFIRMATION, sync.app.app.tx.call(s -> s.find(Reservation.class, waiting.id)).state);
+        assertTrue(sync.inbox().isEmpty());
+    }
+
+    @Test
     void the_delta_window_moves_with_the_booking_horizon_and_imports_what_it_reaches_once() {
         try (SyncSandboxInbound moving = new SyncSandboxInbound()) {
             int horizon = 30;
