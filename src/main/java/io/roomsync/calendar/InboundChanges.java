@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.hibernate.Session;
 
 /**
@@ -74,6 +75,9 @@ public final class InboundChanges {
     private static final jakarta.persistence.Timeout LOCK_WAIT = jakarta.persistence.Timeout.seconds(15);
     private static final List<ReservationState> HOLDING = Arrays.stream(ReservationState.values())
             .filter(ReservationState::holdsSlot).toList();
+    /** States a reservation whose room copy disappeared leaves (Completed ones took place and stay). */
+    private static final List<ReservationState> LIVE = List.of(ReservationState.AWAITING_CONFIRMATION, ReservationState.CONFIRMED,
+            ReservationState.CONFLICTED);
 
     private final AuditLog audit;
     private final Notifications notifications;
@@ -93,6 +97,28 @@ public final class InboundChanges {
         if (reservable == null || reservable.tenantId != room.tenantId()) throw new IllegalStateException("Reservable " + room.reservableId() + " is gone");
         ZoneId zone = s.find(Building.class, reservable.buildingId).zone();
         for (Change c : changes) applyOne(s, room, reservable, zone, c, out);
+        return out;
+    }
+
+    /**
+     * Ends a full round over [from, to): cancels the room's reservations in that window whose room copy the round did
+     * not see, as a removal in Outlook would (a round that starts without delta state has no @removed for events
+     * deleted before it). Left alone: reservations with no room copy yet (ours, still on their way to the room),
+     * those with a change of ours still to go out (their copy may be elsewhere until it arrives), and those changed
+     * since the round began (another pull may have met a copy newer than this round's view).
+     */
+    public Outcome sweep(Session s, Room room, Instant from, Instant to, Set<String> seen, Instant roundStarted) {
+        Outcome out = new Outcome();
+        // The lock apply takes: another pull's page of this room commits first, and what it touched is then spared.
+        s.find(Reservable.class, room.reservableId(), LockModeType.PESSIMISTIC_WRITE, LOCK_WAIT);
+        List<Reservation> inWindow = s.createSelectionQuery("from Reservation where reservableId = :rid and roomEventId is not null"
+                        + " and state in :live and startAt >= :from and endAt <= :to and updatedAt < :started order by startAt", Reservation.class)
+                .setParameter("rid", room.reservableId()).setParameterList("live", LIVE)
+                .setParameter("from", from).setParameter("to", to).setParameter("started", roundStarted).getResultList();
+        for (Reservation r : inWindow) {
+            if (seen.contains(r.roomEventId) || outboundPending(s, r.id)) continue;
+            cancel(s, r, "its room copy " + r.roomEventId + " is gone from Outlook", out);
+        }
         return out;
     }
 

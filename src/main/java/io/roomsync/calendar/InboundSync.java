@@ -16,10 +16,12 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import org.hibernate.Session;
 import org.slf4j.Logger;
@@ -41,6 +43,18 @@ public final class InboundSync {
     static final int CLAIM_BATCH = 500;
     static final int PAGE_SIZE = 100;
     static final int DEFAULT_HORIZON_DAYS = 90;
+    /** A full round starts this many days before today (never before the subscription's sync start). */
+    static final int LOOK_BACK_DAYS = 1;
+    /**
+     * A full round reads this many days past the booking horizon, so that its window (which Graph keeps inside the
+     * delta link) has to move only about once a week rather than on every new day.
+     */
+    static final int WINDOW_AHEAD_DAYS = 7;
+    /**
+     * The window moves (the delta link is dropped for a full round) once its end is no more than this many days past
+     * today + the booking horizon: until then it holds the last bookable day whatever the building's time zone.
+     */
+    static final int WINDOW_MARGIN_DAYS = 1;
     static final Duration CLAIM_FOR = Duration.ofMinutes(5);
     static final Duration DEFAULT_RETRY = Duration.ofSeconds(30);
     static final Duration LONGEST_RETRY = Duration.ofHours(1);
@@ -65,9 +79,16 @@ public final class InboundSync {
         this.changes = new InboundChanges(audit, notifications, clock);
     }
 
-    /** The mailbox a subscription pulls, as read at the start of a pull. */
+    /**
+     * The mailbox a subscription pulls, as read at the start of a pull, and the window a full round reads now;
+     * {@code windowPassed}: the stored delta link's window no longer reaches far enough past the booking horizon.
+     */
     record Target(long subscriptionId, long tenantId, long configurationId, long providerId, long reservableId, String mailbox,
-                  String deltaLink, Instant lastDeltaAt, Instant from, Instant to) {}
+                  String deltaLink, boolean windowPassed, Instant from, Instant to) {
+        Target fullRound() {
+            return new Target(subscriptionId, tenantId, configurationId, providerId, reservableId, mailbox, null, false, from, to);
+        }
+    }
 
     private record Claimed(long subscriptionId, List<Long> itemIds, int attempts) {}
 
@@ -123,8 +144,8 @@ public final class InboundSync {
     }
 
     private void pull(Claimed claimed) {
-        Target target = tx.call(s -> target(s, claimed.subscriptionId));
-        if (target == null) {
+        Target read = tx.call(s -> target(s, claimed.subscriptionId));
+        if (read == null) {
             // The configuration was deactivated or removed: nothing to pull for these items any more.
             tx.run(s -> deleteItems(s, claimed.itemIds));
             return;
@@ -132,23 +153,25 @@ public final class InboundSync {
         Instant started = clock.instant();
         InboundChanges.Outcome outcome = new InboundChanges.Outcome();
         List<String> requestIds = new ArrayList<>();
-        boolean full = target.deltaLink == null;
+        Target target = read;
+        String expectedLink = read.deltaLink;
+        if (read.windowPassed) {
+            // Following the link would never read past its old window end: start over with today's window.
+            log.info("Delta window of {} ends too near the booking horizon; moving it with a full round", read.mailbox);
+            outcome.lines.add("delta window ends too near the booking horizon: full round over the new window");
+            expectedLink = dropDeltaLink(read);
+            target = read.fullRound();
+        }
         try {
-            pullPages(target, claimed, full, target.deltaLink, outcome, requestIds);
+            pullPages(target, claimed, expectedLink, outcome, requestIds);
         } catch (GraphFailure f) {
             requestIds.add(f.requestId());
-            if (f.kind() == GraphFailure.Kind.SYNC_STATE_LOST && !full) {
+            if (f.kind() == GraphFailure.Kind.SYNC_STATE_LOST && target.deltaLink != null) {
                 // Graph forgot our delta state: start over with the whole window (upserts keep it duplicate-free).
                 log.info("Delta state of {} lost ({}); resyncing the whole window", target.mailbox, f.code());
-                Target fresh = new Target(target.subscriptionId, target.tenantId, target.configurationId, target.providerId,
-                        target.reservableId, target.mailbox, null, target.lastDeltaAt, target.from, target.to);
-                String lost = target.deltaLink;
-                tx.run(s -> s.createMutationQuery("update Subscription set deltaLink = null where id = :id and lastDeltaAt = :at")
-                        .setParameter("id", target.subscriptionId).setParameter("at", target.lastDeltaAt).executeUpdate());
                 try {
                     outcome.lines.add("delta link no longer valid (" + f.code() + "): full window resync");
-                    pullPages(fresh, claimed, true, tx.call(s -> s.find(Subscription.class, target.subscriptionId).deltaLink) == null ? null : lost,
-                            outcome, requestIds);
+                    pullPages(target.fullRound(), claimed, dropDeltaLink(target), outcome, requestIds);
                     return;
                 } catch (GraphFailure again) {
                     requestIds.add(again.requestId());
@@ -163,17 +186,35 @@ public final class InboundSync {
         }
     }
 
-    private void pullPages(Target target, Claimed claimed, boolean full, String expectedLink, InboundChanges.Outcome outcome,
-                           List<String> requestIds) {
+    /**
+     * Drops the delta link a pull started from, for a full round, and answers the link that round must still find
+     * when it commits: null, or the one it started from when someone moved the delta state on meanwhile (then the
+     * round commits nothing and its items are pulled again from theirs).
+     */
+    private String dropDeltaLink(Target target) {
+        return tx.call(s -> {
+            Subscription sub = s.find(Subscription.class, target.subscriptionId, LockModeType.PESSIMISTIC_WRITE);
+            if (sub == null || sub.deltaLink == null) return null;
+            if (!sub.deltaLink.equals(target.deltaLink)) return target.deltaLink;
+            s.createMutationQuery("update Subscription set deltaLink = null where id = :id").setParameter("id", sub.id).executeUpdate();
+            return null;
+        });
+    }
+
+    private void pullPages(Target target, Claimed claimed, String expectedLink, InboundChanges.Outcome outcome, List<String> requestIds) {
         GraphApp app = clients.app(target.tenantId, target.providerId);
         InboundChanges.Room room = new InboundChanges.Room(target.tenantId, target.reservableId, target.mailbox);
+        boolean full = target.deltaLink == null;
+        // The room copies a full round met: it has no @removed for what was deleted before it, only their absence.
+        Set<String> seen = new HashSet<>();
+        Instant started = clock.instant();
         GraphDelta.Page page = full
                 ? delta.first(app, target.mailbox, target.from, target.to, PAGE_SIZE)
                 : delta.follow(app, target.mailbox, target.deltaLink, PAGE_SIZE);
-        Instant started = clock.instant();
         while (true) {
             requestIds.add(page.requestId());
             GraphDelta.Page current = page;
+            if (full) for (GraphDelta.Change c : current.changes()) if (!c.removed()) seen.add(c.id());
             if (current.nextLink() != null) {
                 outcome.add(tx.call(s -> changes.apply(s, room, current.changes())));
                 page = delta.follow(app, target.mailbox, current.nextLink(), PAGE_SIZE);
@@ -191,9 +232,11 @@ public final class InboundSync {
                 InboundChanges.Outcome all = new InboundChanges.Outcome();
                 all.add(outcome);
                 all.add(changes.apply(s, room, current.changes()));
-                s.createMutationQuery("update Subscription set deltaLink = :link, lastDeltaAt = :now where id = :id")
-                        .setParameter("link", current.deltaLink()).setParameter("now", clock.instant())
-                        .setParameter("id", target.subscriptionId).executeUpdate();
+                // Only now is the round complete: a round that failed half-way saw too little to judge what is gone.
+                if (full) all.add(changes.sweep(s, room, target.from, target.to, seen, started));
+                s.createMutationQuery("update Subscription set deltaLink = :link, deltaWindowEnd = :end, lastDeltaAt = :now where id = :id")
+                        .setParameter("link", current.deltaLink()).setParameter("end", full ? target.to : sub.deltaWindowEnd)
+                        .setParameter("now", clock.instant()).setParameter("id", target.subscriptionId).executeUpdate();
                 deleteItems(s, claimed.itemIds);
                 s.persist(syncEvent(target, started, all, requestIds, null));
                 return all;
@@ -210,14 +253,22 @@ public final class InboundSync {
         SyncConfiguration config = s.find(SyncConfiguration.class, sub.syncConfigurationId);
         if (config == null || !config.active) return null;
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-        LocalDate start = sub.syncStart != null ? sub.syncStart : today.minusDays(1);
+        LocalDate start = today.minusDays(LOOK_BACK_DAYS);
+        if (sub.syncStart != null && sub.syncStart.isAfter(start)) start = sub.syncStart;
         Integer horizon = s.createSelectionQuery("select max(bookingWindowDays) from ReservableModule where tenantId = :t", Integer.class)
                 .setParameter("t", sub.tenantId).uniqueResult();
         int days = horizon == null || horizon <= 0 ? DEFAULT_HORIZON_DAYS : horizon;
-        LocalDate end = today.plusDays(days + 1L);
+        LocalDate end = today.plusDays(days + WINDOW_AHEAD_DAYS);
         if (sub.syncEnd != null && sub.syncEnd.isAfter(end)) end = sub.syncEnd;
-        return new Target(sub.id, sub.tenantId, config.id, config.providerId, config.reservableId, config.mailboxEmail, sub.deltaLink, sub.lastDeltaAt,
-                start.atStartOfDay(ZoneOffset.UTC).toInstant(), end.atStartOfDay(ZoneOffset.UTC).toInstant());
+        // A link stored without its window end (before that was recorded) counts as passed: its window is unknown.
+        boolean windowPassed = sub.deltaLink != null && (sub.deltaWindowEnd == null
+                || !sub.deltaWindowEnd.isAfter(startOfDay(today.plusDays(days + WINDOW_MARGIN_DAYS))));
+        return new Target(sub.id, sub.tenantId, config.id, config.providerId, config.reservableId, config.mailboxEmail, sub.deltaLink,
+                windowPassed, startOfDay(start), startOfDay(end));
+    }
+
+    private static Instant startOfDay(LocalDate day) {
+        return day.atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
     private void deleteItems(Session s, List<Long> ids) {

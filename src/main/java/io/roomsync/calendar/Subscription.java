@@ -43,6 +43,8 @@ public class Subscription {
     public LocalDate syncEnd;
     /** NULL: the next pull syncs the whole window. */
     public String deltaLink;
+    /** The end of the calendarView window the delta link reads (Graph keeps the window in the link). */
+    public Instant deltaWindowEnd;
     public Instant lastDeltaAt;
     public Instant createdAt;
     public Instant updatedAt;

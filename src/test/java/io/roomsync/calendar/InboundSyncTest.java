@@ -68,6 +68,17 @@ class InboundSyncTest {
                 .setParameter("r", r.id).getResultList());
     }
 
+    /** Leaves our reservation as outbound sync does after creating its meeting (the room invited). */
+    private static void sentToTheRoom(SyncSandboxInbound world, Reservation ours, Outlook.Meeting meeting) {
+        world.app.app.tx.run(s -> {
+            Reservation r = s.find(Reservation.class, ours.id);
+            r.state = ReservationState.AWAITING_CONFIRMATION;
+            r.syncState = SyncState.ENQUEUED;
+            r.externalEventId = meeting.id();
+            r.externalIcalUid = meeting.iCalUId();
+        });
+    }
+
     private static List<SyncEvent> reads() {
         return sync.app.app.tx.call(s -> s.createSelectionQuery("from SyncEvent where direction = :d and eventType = :t order by id", SyncEvent.class)
                 .setParameter("d", SyncEvent.Direction.INBOUND).setParameter("t", SyncEvent.Type.READ).getResultList());
@@ -210,6 +221,79 @@ class InboundSyncTest {
     }
 
     @Test
+    void a_meeting_cancelled_in_outlook_while_the_delta_state_was_lost_is_cancelled_by_the_full_resync() {
+        String id = sync.outlook.book("ann@contoso.test", "Cancelled unseen", at(15, 9, 0), at(15, 10, 0), "aurora@contoso.test").id();
+        sync.sync(sync.auroraSubscription);
+        Reservation booked = only(sync.aurora, 15);
+        assertEquals(ReservationState.CONFIRMED, booked.state);
+        // ours, its meeting not yet in the room's calendar: no room copy to miss
+        Reservation waiting = sync.app.fixtures.reservation(sync.aurora, sync.bob, at(15, 13, 0), at(15, 14, 0), Source.PORTAL);
+        sync.app.app.tx.run(s -> s.find(Reservation.class, waiting.id).state = ReservationState.AWAITING_CONFIRMATION);
+
+        sync.outlook.cancel("ann@contoso.test", id);
+        sync.sandbox.expireDeltaTokens();
+        sync.sync(sync.auroraSubscription);
+
+        Reservation cancelled = sync.app.app.tx.call(s -> s.find(Reservation.class, booked.id));
+        assertEquals(ReservationState.CANCELLED, cancelled.state, "the full round no longer met its room copy");
+        assertEquals(Source.EXCHANGE, cancelled.updatedSource);
+        List<String> actions = sync.app.app.tx.call(s -> s.createSelectionQuery(
+                        "select action from AuditEntry where entityType = 'Reservation' and entityId = :id and source = 'EXCHANGE' order by id", String.class)
+                .setParameter("id", booked.id).getResultList());
+        assertEquals(List.of("create", "cancel"), actions);
+        assertEquals(ReservationState.AWAITING_CONFIRMATION, sync.app.app.tx.call(s -> s.find(Reservation.class, waiting.id)).state);
+        assertTrue(sync.inbox().isEmpty());
+    }
+
+    @Test
+    void the_delta_window_moves_with_the_booking_horizon_and_imports_what_it_reaches_once() {
+        try (SyncSandboxInbound moving = new SyncSandboxInbound()) {
+            int horizon = 30;
+            LocalDate today = LocalDate.now(ZoneOffset.UTC);
+            moving.app.app.tx.run(s -> {
+                s.createMutationQuery("update ReservableModule set bookingWindowDays = :d where tenantId = :t")
+                        .setParameter("d", horizon).setParameter("t", moving.tenant.id).executeUpdate();
+                s.createMutationQuery("update Subscription set syncStart = :start") // as activation sets it
+                        .setParameter("start", today.minusDays(1)).executeUpdate();
+            });
+            moving.outlook.book("ann@contoso.test", "Before", hour(today.plusDays(2), 9), hour(today.plusDays(2), 10), "aurora@contoso.test");
+            moving.sync(moving.auroraSubscription);
+            Reservation before = moving.reservations(moving.aurora).get(0);
+
+            moving.clock.advance(Duration.ofDays(horizon + 10));
+            LocalDate lastDay = today.plusDays(horizon + 10 + horizon - 1);
+            moving.outlook.book("ann@contoso.test", "Near the horizon", hour(lastDay, 9), hour(lastDay, 10), "aurora@contoso.test");
+            // a portal booking of Bob's whose meeting outbound sync has sent to the room
+            Reservation ours = moving.app.fixtures.reservation(moving.aurora, moving.bob, hour(lastDay, 13), hour(lastDay, 14), Source.PORTAL);
+            Outlook.Meeting meeting = moving.outlook.book("bob@contoso.test", "Ours", hour(lastDay, 13), hour(lastDay, 14), "aurora@contoso.test");
+            sentToTheRoom(moving, ours, meeting);
+            moving.sync(moving.auroraSubscription);
+
+            List<Reservation> all = moving.reservations(moving.aurora);
+            assertEquals(3, all.size());
+            Reservation imported = all.stream().filter(r -> r.createdSource == Source.EXCHANGE && r.startAt.equals(hour(lastDay, 9))).findFirst().orElseThrow();
+            assertEquals(ReservationState.CONFIRMED, imported.state);
+            assertEquals(ReservationState.CONFIRMED, moving.app.app.tx.call(s -> s.find(Reservation.class, ours.id)).state);
+            assertEquals(ReservationState.CONFIRMED, moving.app.app.tx.call(s -> s.find(Reservation.class, before.id)).state,
+                    "behind the new window: neither seen nor swept");
+
+            moving.clock.advance(Duration.ofDays(InboundSync.WINDOW_AHEAD_DAYS));
+            moving.sync(moving.auroraSubscription);
+
+            assertEquals(all.stream().map(r -> r.id).toList(), moving.reservations(moving.aurora).stream().map(r -> r.id).toList(),
+                    "the window moved again over the same meetings: nothing added twice");
+            assertEquals(ReservationState.CONFIRMED, moving.app.app.tx.call(s -> s.find(Reservation.class, imported.id)).state);
+            assertEquals(hour(today.plusDays(horizon + 10 + InboundSync.WINDOW_AHEAD_DAYS + horizon + InboundSync.WINDOW_AHEAD_DAYS), 0),
+                    moving.subscription(moving.auroraSubscription).deltaWindowEnd);
+            assertTrue(moving.inbox().isEmpty());
+        }
+    }
+
+    private static Instant hour(LocalDate day, int hour) {
+        return day.atTime(hour, 0).toInstant(ZoneOffset.UTC);
+    }
+
+    @Test
     void a_throttled_pull_reschedules_its_items_and_loses_nothing() throws InterruptedException {
         sync.outlook.book("ann@contoso.test", "Throttled", at(8, 9, 0), at(8, 10, 0), "aurora@contoso.test");
         // Short enough to wait out: GraphCalls also keeps calls to the mailbox back until Retry-After has passed.
@@ -247,14 +331,7 @@ class InboundSyncTest {
     void our_own_reservation_is_confirmed_when_the_room_copy_arrives() {
         Reservation ours = sync.app.fixtures.reservation(sync.borealis, sync.ann, at(9, 9, 0), at(9, 10, 0), Source.PORTAL);
         Outlook.Meeting meeting = sync.outlook.book("ann@contoso.test", "Fixture meeting", at(9, 9, 0), at(9, 10, 0), "borealis@contoso.test");
-        // as outbound sync leaves a reservation after creating its event
-        sync.app.app.tx.run(s -> {
-            Reservation r = s.find(Reservation.class, ours.id);
-            r.state = ReservationState.AWAITING_CONFIRMATION;
-            r.syncState = SyncState.ENQUEUED;
-            r.externalEventId = meeting.id();
-            r.externalIcalUid = meeting.iCalUId();
-        });
+        sentToTheRoom(sync, ours, meeting);
 
         sync.sync(sync.borealisSubscription);
 

@@ -7,8 +7,8 @@ import io.roomsync.calendar.SubscriptionStatus;
 import io.roomsync.location.Reservable;
 import io.roomsync.reservation.Reservation;
 import io.roomsync.sandbox.ExchangeSandbox;
+import io.roomsync.sandbox.SandboxClock;
 import io.roomsync.tenant.User;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,14 +25,21 @@ public final class SyncSandboxInbound extends SyncWorld {
     public final Outlook outlook = new Outlook(sandbox, true);
     public final Subscription auroraSubscription;
     public final Subscription borealisSubscription;
+    /** Roomsync's clock (real time unless the test moves it); the sandbox keeps its own, so delta links do not age. */
+    public final SandboxClock clock;
 
     public SyncSandboxInbound() {
         this(TestDatabases.Kind.MARIADB);
     }
 
     public SyncSandboxInbound(TestDatabases.Kind database) {
-        super(ExchangeSandbox.builder().build().start(), TestApp.start(database, Clock.systemUTC(), Map.of()),
+        this(database, SandboxClock.system());
+    }
+
+    private SyncSandboxInbound(TestDatabases.Kind database, SandboxClock clock) {
+        super(ExchangeSandbox.builder().build().start(), TestApp.start(database, clock, Map.of()),
                 "contoso.test", "Contoso", null);
+        this.clock = clock;
         sandbox.addUser(sandboxTenant, "carol@contoso.test", "Carol Cole");
         // Roomsync knows Ann with capitals and Outlook names her in lower case: the tests see organizers matched ignoring case.
         app.app.tx.run(s -> s.find(User.class, ann.id).setEmail("Ann@Contoso.test"));
