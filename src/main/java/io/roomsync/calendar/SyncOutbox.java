@@ -113,7 +113,7 @@ public final class SyncOutbox implements ReservationOutbox {
         }
         if (change == Change.UPDATE && r.state.holdsSlot()) {
             // Moved onto a synced room: that room's mailbox now has to accept it. Moved off: nobody will confirm.
-            if (type == SyncEvent.Type.CREATE && !config.noRequest) r.state = io.roomsync.reservation.ReservationState.AWAITING_CONFIRMATION;
+            if (type == SyncEvent.Type.CREATE && !config.noRequest) r.awaitConfirmation(now);
             if (type == SyncEvent.Type.DELETE && r.state == io.roomsync.reservation.ReservationState.AWAITING_CONFIRMATION) {
                 r.state = io.roomsync.reservation.ReservationState.CONFIRMED;
             }

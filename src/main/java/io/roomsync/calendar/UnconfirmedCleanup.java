@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * Job {@value #JOB}: Exchange tells nobody when a room declines, so reservations still awaiting confirmation are
  * looked after here. A room that declined on the organizer's copy of the event, or no confirmation within
  * exchange_callback_time_limit, makes the reservation Rejected and tells its user. Once
- * cancel_unconfirmed_reservations has passed since the booking, a reservation that was never confirmed is
- * cancelled, and so is its Exchange event (through the outbox, like any cancel).
+ * cancel_unconfirmed_reservations has passed, a reservation that was not confirmed is cancelled, and so is its
+ * Exchange event (through the outbox, like any cancel). Both limits count from when it last started waiting for the
+ * room's answer (booked, or moved onto a synced room), not from the booking.
  * (Confirmation itself, when the room's copy arrives, is the inbound sync's.)
  */
 public final class UnconfirmedCleanup {
@@ -132,9 +133,9 @@ public final class UnconfirmedCleanup {
     private boolean timeLimits(Session s, long id) {
         Instant now = clock.instant();
         Reservation r = s.find(Reservation.class, id);
-        if (r == null || r.createdAt == null) return false;
-        boolean cancelDue = !r.createdAt.plus(properties.cancelUnconfirmedReservations(s, r.tenantId)).isAfter(now);
-        boolean callbackOver = !r.createdAt.plus(properties.exchangeCallbackTimeLimit(s, r.tenantId)).isAfter(now);
+        if (r == null || r.awaitingSince == null) return false;
+        boolean cancelDue = !r.awaitingSince.plus(properties.cancelUnconfirmedReservations(s, r.tenantId)).isAfter(now);
+        boolean callbackOver = !r.awaitingSince.plus(properties.exchangeCallbackTimeLimit(s, r.tenantId)).isAfter(now);
         if (r.state == ReservationState.AWAITING_CONFIRMATION && (callbackOver || cancelDue)) {
             reject(s, r.id, "Exchange did not confirm the room within the time limit.");
         }
