@@ -233,7 +233,7 @@ public final class ReservationService {
             }
             flush(s);
             if (!changes.isEmpty()) {
-                enqueued.set(outbox.changed(s, r, ReservationOutbox.Change.UPDATE, oldReservable.id));
+                enqueued.set(outbox.changed(s, r, ReservationOutbox.Change.UPDATE, before));
                 flush(s);
             }
             return new Saved(view(s, actor, r), span.notes());
