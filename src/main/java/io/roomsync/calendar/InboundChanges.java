@@ -44,6 +44,7 @@ public final class InboundChanges {
         public int updated;
         public int confirmed;
         public int cancelled;
+        public int rejected;
         public int conflicted;
         public int unchanged;
         public final List<String> lines = new ArrayList<>();
@@ -58,6 +59,7 @@ public final class InboundChanges {
             updated += o.updated;
             confirmed += o.confirmed;
             cancelled += o.cancelled;
+            rejected += o.rejected;
             conflicted += o.conflicted;
             unchanged += o.unchanged;
             for (String l : o.lines) line(l);
@@ -66,7 +68,7 @@ public final class InboundChanges {
         @Override
         public String toString() {
             return "created " + created + ", updated " + updated + ", confirmed " + confirmed + ", cancelled " + cancelled
-                    + ", conflicted " + conflicted + ", unchanged " + unchanged;
+                    + ", rejected " + rejected + ", conflicted " + conflicted + ", unchanged " + unchanged;
         }
     }
 
@@ -128,6 +130,10 @@ public final class InboundChanges {
             if (r == null) {
                 out.unchanged++;
                 out.line("removed " + c.id() + ": no reservation");
+            } else if (r.createdSource != Source.EXCHANGE && r.state == ReservationState.AWAITING_CONFIRMATION) {
+                // A room copy of ours that we still await an answer for: changed in the portal, the meeting went to
+                // the room again, and its booking assistant declined the change and took its copy out.
+                reject(s, r, out);
             } else {
                 cancel(s, r, "removed in Outlook", out);
             }
@@ -257,7 +263,9 @@ public final class InboundChanges {
             return;
         }
         boolean confirmed = false;
-        if (r.state == ReservationState.AWAITING_CONFIRMATION) {
+        boolean sameTime = c.start().equals(r.startAt) && c.end().equals(r.endAt);
+        // A copy at another time while a change of ours is on its way answers an older request, not the one awaited.
+        if (r.state == ReservationState.AWAITING_CONFIRMATION && (sameTime || !outboundPending(s, r.id))) {
             r.state = ReservationState.CONFIRMED;
             // The room's copy can come back before outbound sync recorded the create (or while a node that sent it
             // is dead and its claim not yet expired): Synchronized only once no change of ours is on its way.
@@ -265,7 +273,7 @@ public final class InboundChanges {
             confirmed = true;
         }
         Reservation clash = null;
-        if ((!c.start().equals(r.startAt) || !c.end().equals(r.endAt)) && !outboundPending(s, r.id)) {
+        if (!sameTime && !outboundPending(s, r.id)) {
             changes.field("start", Times.stamp(r.startAt, zone), Times.stamp(c.start(), zone));
             changes.field("end", Times.stamp(r.endAt, zone), Times.stamp(c.end(), zone));
             r.startAt = c.start();
@@ -301,6 +309,16 @@ public final class InboundChanges {
         audit.recordSystem(s, r.tenantId, Source.EXCHANGE.name(), SOURCE, "Reservation", r.id, "cancel", changes);
         out.cancelled++;
         out.line("cancelled reservation " + r.id + " (" + why + ")");
+    }
+
+    private void reject(Session s, Reservation r, Outcome out) {
+        AuditLog.Changes changes = new AuditLog.Changes().field("state", r.state.label, ReservationState.REJECTED.label);
+        r.state = ReservationState.REJECTED;
+        touch(r);
+        audit.recordSystem(s, r.tenantId, Source.EXCHANGE.name(), SOURCE, "Reservation", r.id, "reject", changes);
+        UnconfirmedCleanup.tellRejected(notifications, s, r, "The room declined the change in Exchange.");
+        out.rejected++;
+        out.line("rejected reservation " + r.id + " (the room declined the change)");
     }
 
     private void touch(Reservation r) {

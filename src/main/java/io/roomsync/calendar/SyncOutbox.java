@@ -53,7 +53,7 @@ public final class SyncOutbox implements ReservationOutbox {
     }
 
     @Override
-    public boolean changed(Session s, Reservation r, Change change, Long previousReservableId) {
+    public boolean changed(Session s, Reservation r, Change change, Reservation before) {
         if (r.updatedSource == Source.EXCHANGE) return false;
         SyncConfiguration config = activeConfiguration(s, r.reservableId);
         boolean inExchange = r.syncState != SyncState.NOT_SYNCED;
@@ -112,8 +112,10 @@ public final class SyncOutbox implements ReservationOutbox {
             e.externalEventId = r.externalEventId;
         }
         if (change == Change.UPDATE && r.state.holdsSlot()) {
-            // Moved onto a synced room: that room's mailbox now has to accept it. Moved off: nobody will confirm.
-            if (type == SyncEvent.Type.CREATE && !config.noRequest) r.state = io.roomsync.reservation.ReservationState.AWAITING_CONFIRMATION;
+            // Moved onto a synced room, or given another time or room while synced: that room's mailbox has to accept
+            // it (again), and may decline. Moved off: nobody will confirm.
+            boolean roomAsked = type == SyncEvent.Type.CREATE || type == SyncEvent.Type.UPDATE && movedOrRetimed(before, r);
+            if (roomAsked && !config.noRequest) r.awaitConfirmation(now);
             if (type == SyncEvent.Type.DELETE && r.state == io.roomsync.reservation.ReservationState.AWAITING_CONFIRMATION) {
                 r.state = io.roomsync.reservation.ReservationState.CONFIRMED;
             }
@@ -122,6 +124,10 @@ public final class SyncOutbox implements ReservationOutbox {
         s.persist(e);
         r.syncState = SyncState.ENQUEUED;
         return true;
+    }
+
+    private static boolean movedOrRetimed(Reservation before, Reservation r) {
+        return !before.reservableId.equals(r.reservableId) || !before.startAt.equals(r.startAt) || !before.endAt.equals(r.endAt);
     }
 
     @Override

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * Job {@value #JOB}: Exchange tells nobody when a room declines, so reservations still awaiting confirmation are
  * looked after here. A room that declined on the organizer's copy of the event, or no confirmation within
  * exchange_callback_time_limit, makes the reservation Rejected and tells its user. Once
- * cancel_unconfirmed_reservations has passed since the booking, a reservation that was never confirmed is
- * cancelled, and so is its Exchange event (through the outbox, like any cancel).
+ * cancel_unconfirmed_reservations has passed, a reservation that was not confirmed is cancelled, and so is its
+ * Exchange event (through the outbox, like any cancel). Both limits count from when it last started waiting for the
+ * room's answer (booked, moved onto a synced room, or its time or room changed), not from the booking.
  * (Confirmation itself, when the room's copy arrives, is the inbound sync's.)
  */
 public final class UnconfirmedCleanup {
@@ -111,15 +112,18 @@ public final class UnconfirmedCleanup {
         List<Pending> out = new ArrayList<>();
         for (Reservation r : list) {
             SyncEvent create = SyncOutbox.lastCreate(s, r.id);
-            SyncConfiguration config = create == null || create.syncConfigurationId == null ? null
-                    : s.find(SyncConfiguration.class, create.syncConfigurationId);
+            // The room it is in now: moved from one synced room to another, the event invites the new one.
+            SyncConfiguration config = SyncOutbox.activeConfiguration(s, r.reservableId);
+            if (config == null && create != null && create.syncConfigurationId != null) {
+                config = s.find(SyncConfiguration.class, create.syncConfigurationId);
+            }
             out.add(new Pending(r.id, r.tenantId, create == null ? null : create.providerId, create == null ? null : create.mailbox,
                     r.externalEventId, config == null ? null : config.mailboxEmail));
         }
         return out;
     }
 
-    /** Synced reservations made in Roomsync that were never confirmed (awaiting, or rejected and not yet cancelled). */
+    /** Synced reservations made in Roomsync that are not confirmed (awaiting, or rejected and not yet cancelled). */
     private List<Long> unconfirmed(Session s, long after) {
         return s.createSelectionQuery("select id from Reservation where state in :states and createdSource <> :x"
                         + " and syncState <> :notSynced and id > :after order by id", Long.class)
@@ -132,9 +136,9 @@ public final class UnconfirmedCleanup {
     private boolean timeLimits(Session s, long id) {
         Instant now = clock.instant();
         Reservation r = s.find(Reservation.class, id);
-        if (r == null || r.createdAt == null) return false;
-        boolean cancelDue = !r.createdAt.plus(properties.cancelUnconfirmedReservations(s, r.tenantId)).isAfter(now);
-        boolean callbackOver = !r.createdAt.plus(properties.exchangeCallbackTimeLimit(s, r.tenantId)).isAfter(now);
+        if (r == null || r.awaitingSince == null) return false;
+        boolean cancelDue = !r.awaitingSince.plus(properties.cancelUnconfirmedReservations(s, r.tenantId)).isAfter(now);
+        boolean callbackOver = !r.awaitingSince.plus(properties.exchangeCallbackTimeLimit(s, r.tenantId)).isAfter(now);
         if (r.state == ReservationState.AWAITING_CONFIRMATION && (callbackOver || cancelDue)) {
             reject(s, r.id, "Exchange did not confirm the room within the time limit.");
         }
@@ -154,9 +158,13 @@ public final class UnconfirmedCleanup {
         r.updatedSource = Source.SYSTEM;
         r.updatedSubSource = Source.SYSTEM.subSource;
         r.updatedAt = clock.instant();
-        if (r.requestedForId != null) {
-            notifications.toUser(s, r.tenantId, r.requestedForId, "reservation-rejected",
-                    "Your reservation \"" + r.subject + "\" was rejected", why, "/reservations/" + r.id);
-        }
+        tellRejected(notifications, s, r, why);
+    }
+
+    /** Tells the user it was booked for that the room did not take the reservation (also when inbound sync saw it). */
+    static void tellRejected(Notifications notifications, Session s, Reservation r, String why) {
+        if (r.requestedForId == null) return;
+        notifications.toUser(s, r.tenantId, r.requestedForId, "reservation-rejected",
+                "Your reservation \"" + r.subject + "\" was rejected", why, "/reservations/" + r.id);
     }
 }

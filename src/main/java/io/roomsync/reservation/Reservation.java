@@ -52,8 +52,16 @@ public class Reservation {
     public String externalIcalUid;
     /** The id of the room mailbox's copy of the meeting (inbound sync finds removed copies by it). */
     public String roomEventId;
+    /** When it last started waiting for the room's answer: the confirmation time limits count from here. */
+    public Instant awaitingSince;
     public Instant createdAt;
     public Instant updatedAt;
     @Version
     public long version;
+
+    /** The room's mailbox has to accept it (again): the confirmation time limits start over. */
+    public void awaitConfirmation(Instant now) {
+        state = ReservationState.AWAITING_CONFIRMATION;
+        awaitingSince = now;
+    }
 }

@@ -16,10 +16,10 @@ public interface ReservationOutbox {
 
     /**
      * Records the sync work for a change that was just written (flushed) and sets the reservation's sync state.
-     * previousReservableId: the reservable before an update (a move to or from a synced room). Returns whether
-     * work was recorded.
+     * before: for an update, the reservation as it was (its room and time), else null. Returns whether work was
+     * recorded.
      */
-    boolean changed(Session s, Reservation r, Change change, Long previousReservableId);
+    boolean changed(Session s, Reservation r, Change change, Reservation before);
 
     /** After the commit: let the outbox worker pick the work up now rather than at its next period. */
     void wake();
@@ -32,7 +32,7 @@ public interface ReservationOutbox {
         }
 
         @Override
-        public boolean changed(Session s, Reservation r, Change change, Long previousReservableId) {
+        public boolean changed(Session s, Reservation r, Change change, Reservation before) {
             return false;
         }
 

@@ -147,7 +147,8 @@ public final class ReservationService {
             r.endAt = span.end();
             r.timeZone = building.timeZone;
             // A synced room's own mailbox confirms the booking; without calendar sync there is nobody to wait for.
-            r.state = outbox.syncs(s, reservable.id) ? ReservationState.AWAITING_CONFIRMATION : ReservationState.CONFIRMED;
+            if (outbox.syncs(s, reservable.id)) r.awaitConfirmation(now);
+            else r.state = ReservationState.CONFIRMED;
             r.reservationType = requestedFor.id.equals(actor.userId()) ? ReservationType.NORMAL : ReservationType.ON_BEHALF;
             r.createdSource = source;
             r.createdSubSource = source.subSource;
@@ -232,7 +233,7 @@ public final class ReservationService {
             }
             flush(s);
             if (!changes.isEmpty()) {
-                enqueued.set(outbox.changed(s, r, ReservationOutbox.Change.UPDATE, oldReservable.id));
+                enqueued.set(outbox.changed(s, r, ReservationOutbox.Change.UPDATE, before));
                 flush(s);
             }
             return new Saved(view(s, actor, r), span.notes());

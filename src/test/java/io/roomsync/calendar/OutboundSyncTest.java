@@ -304,6 +304,31 @@ class OutboundSyncTest {
     }
 
     @Test
+    void the_time_limits_of_a_reservation_moved_onto_a_synced_room_count_from_the_move_not_from_the_booking() throws Exception {
+        Reservable plain = fx.app.fixtures.room(fx.building, null, "Unsynced room", 6);
+        fx.sandbox.updateRoom(fx.borealis.email, s -> s.automateProcessing = io.roomsync.sandbox.Directory.RoomSettings.Processing.NONE);
+        try {
+            Reservation r = book(fx.ann, plain, 18, 9, "Booked early, moved late", List.of());
+            assertEquals(ReservationState.CONFIRMED, r.state, "nobody confirms on an unsynced room");
+            fx.clock.advance(Duration.ofHours(6));
+            fx.app.app.reservations.update(fx.app.fixtures.signedIn(fx.ann), r.id, null, new ReservationService.ReservationInput(
+                    fx.borealis.id, null, null, null, null, null, null), Source.PORTAL);
+            awaitSynchronized(r.id, 1);
+            fx.awaitSandboxIdle();
+            fx.app.app.jobs.runNow(UnconfirmedCleanup.JOB);
+            assertEquals(ReservationState.AWAITING_CONFIRMATION, fx.reservation(r.id).state, "the room was asked only just now");
+
+            fx.clock.advance(Duration.ofHours(5).plusMinutes(1));
+            fx.app.app.jobs.runNow(UnconfirmedCleanup.JOB);
+            assertEquals(ReservationState.REJECTED, fx.reservation(r.id).state, "no answer within the limit after the move");
+            assertTrue(notifications(fx.ann).stream().anyMatch(n -> n.kind.equals("reservation-rejected")
+                    && n.title.contains("Booked early, moved late")));
+        } finally {
+            fx.sandbox.updateRoom(fx.borealis.email, s -> s.automateProcessing = io.roomsync.sandbox.Directory.RoomSettings.Processing.AUTO_ACCEPT);
+        }
+    }
+
+    @Test
     void in_strict_mode_a_reservation_whose_event_is_in_the_users_own_calendar_can_no_longer_be_changed() {
         Reservation r = book(fx.bob, fx.borealis, 13, 9, "Made in Normal mode", List.of());
         awaitSynchronized(r.id, 1);

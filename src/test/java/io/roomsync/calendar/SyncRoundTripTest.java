@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.roomsync.location.Building;
 import io.roomsync.location.Reservable;
+import io.roomsync.notify.Notification;
 import io.roomsync.reservation.Reservation;
 import io.roomsync.reservation.ReservationService;
 import io.roomsync.reservation.ReservationState;
@@ -108,6 +109,46 @@ class SyncRoundTripTest {
         DemoSync.await("and the room's", WITHIN, () -> sync.sandbox.calendar(room.email, dayStart, dayEnd).isEmpty());
         awaitQuiet();
         assertEquals(ReservationState.CANCELLED, reservation(id).state, "the room's cancelled copy doesn't revive it");
+    }
+
+    @Test
+    void a_change_the_room_declines_rejects_the_reservation_and_tells_the_user_and_one_it_accepts_confirms_it_again()
+            throws Exception {
+        Reservable room = rooms.get(9);
+        sync.activate(room);
+        sync.sandbox.updateRoom(room.email, s -> s.maximumDurationInMinutes = 60);
+        User alex = sync.person("alex@contoso.example");
+        var signedIn = sync.app.fixtures.signedIn(alex);
+        LocalDate day = LocalDate.now().plusDays(19);
+        long moved = book(alex, room, day, 9, 10, "Moved within the policy");
+        long lengthened = book(alex, room, day, 13, 14, "Lengthened past the policy");
+        DemoSync.await("both confirmed", WITHIN, () -> reservation(moved).state == ReservationState.CONFIRMED
+                && reservation(lengthened).state == ReservationState.CONFIRMED);
+
+        ReservationService.Saved changed = sync.app.app.reservations.update(signedIn, moved, null, new ReservationService.ReservationInput(
+                null, LocalDateTime.of(day, LocalTime.of(11, 0)), LocalDateTime.of(day, LocalTime.of(12, 0)), null, null, null, null),
+                Source.PORTAL);
+        assertEquals(ReservationState.AWAITING_CONFIRMATION, changed.view().reservation().state, "the room has to accept the new time");
+        Instant newStart = LocalDateTime.of(day, LocalTime.of(11, 0)).atZone(zone(room)).toInstant();
+        DemoSync.await("the room's acceptance confirms it again", WITHIN, () -> {
+            Reservation r = reservation(moved);
+            return r.state == ReservationState.CONFIRMED && r.startAt.equals(newStart);
+        });
+
+        sync.app.app.reservations.update(signedIn, lengthened, null, new ReservationService.ReservationInput(null, null,
+                LocalDateTime.of(day, LocalTime.of(15, 0)), null, null, null, null), Source.PORTAL);
+        DemoSync.await("the room's decline rejects it", WITHIN, () -> reservation(lengthened).state == ReservationState.REJECTED);
+        List<Notification> told = sync.app.app.tx.call(s -> s.createSelectionQuery(
+                "from Notification where userId = :u and kind = 'reservation-rejected'", Notification.class)
+                .setParameter("u", alex.id).getResultList());
+        assertTrue(told.stream().anyMatch(n -> n.title.contains("Lengthened past the policy")), told.toString());
+        awaitQuiet();
+        assertEquals(ReservationState.REJECTED, reservation(lengthened).state, "never cancelled as if removed in Outlook");
+
+        // The organizer cancelling in Outlook still cancels the confirmed one.
+        String eventId = reservation(moved).externalEventId;
+        assertEquals(202, sync.sandbox.outlook(alex.email, "POST", "events/" + eventId + "/cancel", "{}").status());
+        DemoSync.await("the Outlook cancel reaches the reservation", WITHIN, () -> reservation(moved).state == ReservationState.CANCELLED);
     }
 
     @Test
