@@ -119,9 +119,20 @@ public final class InboundChanges {
                 .setParameter("from", from).setParameter("to", to).setParameter("started", roundStarted).getResultList();
         for (Reservation r : inWindow) {
             if (seen.contains(r.roomEventId) || outboundPending(s, r.id)) continue;
-            cancel(s, r, "its room copy " + r.roomEventId + " is gone from Outlook", out);
+            roomCopyGone(s, r, "its room copy " + r.roomEventId + " is gone from Outlook", out);
         }
         return out;
+    }
+
+    /** The room's copy of a reservation's meeting is gone. */
+    private void roomCopyGone(Session s, Reservation r, String reason, Outcome out) {
+        if (r.createdSource != Source.EXCHANGE && r.state == ReservationState.AWAITING_CONFIRMATION) {
+            // A room copy of ours that we still await an answer for: changed in the portal, the meeting went to the
+            // room again, and its booking assistant declined the change and took its copy out.
+            reject(s, r, out);
+        } else {
+            cancel(s, r, reason, out);
+        }
     }
 
     private void applyOne(Session s, Room room, Reservable reservable, ZoneId zone, Change c, Outcome out) {
@@ -130,12 +141,8 @@ public final class InboundChanges {
             if (r == null) {
                 out.unchanged++;
                 out.line("removed " + c.id() + ": no reservation");
-            } else if (r.createdSource != Source.EXCHANGE && r.state == ReservationState.AWAITING_CONFIRMATION) {
-                // A room copy of ours that we still await an answer for: changed in the portal, the meeting went to
-                // the room again, and its booking assistant declined the change and took its copy out.
-                reject(s, r, out);
             } else {
-                cancel(s, r, "removed in Outlook", out);
+                roomCopyGone(s, r, "removed in Outlook", out);
             }
             return;
         }
