@@ -73,6 +73,42 @@ class InboundSyncTest {
                 .setParameter("d", SyncEvent.Direction.INBOUND).setParameter("t", SyncEvent.Type.READ).getResultList());
     }
 
+    /**
+     * As outbound sync leaves a reservation whose create another node has sent to the mailbox without having recorded
+     * Graph's answer yet: Awaiting confirmation, the create Processing under a live claim. Returns the create's id.
+     */
+    private static long createSentNotRecorded(Reservation ours, String mailbox) {
+        return sync.app.app.tx.call(s -> {
+            Reservation r = s.find(Reservation.class, ours.id);
+            r.state = ReservationState.AWAITING_CONFIRMATION;
+            r.syncState = SyncState.ENQUEUED;
+            SyncEvent e = new SyncEvent();
+            e.tenantId = r.tenantId;
+            e.reservationId = r.id;
+            e.providerId = sync.provider.id;
+            e.mailbox = mailbox;
+            e.direction = SyncEvent.Direction.OUTBOUND;
+            e.eventType = SyncEvent.Type.CREATE;
+            e.state = SyncEvent.State.PROCESSING;
+            e.claimedBy = "another node";
+            e.claimedUntil = Instant.now().plus(Duration.ofHours(1));
+            e.attempts = 1;
+            e.nextAttemptAt = e.createdAt = e.updatedAt = Instant.now();
+            s.persist(e);
+            return e.id;
+        });
+    }
+
+    /** The create of {@link #createSentNotRecorded} is done: nothing of it is on its way any more. */
+    private static void createRecorded(long create) {
+        sync.app.app.tx.run(s -> {
+            SyncEvent e = s.find(SyncEvent.class, create);
+            e.state = SyncEvent.State.PROCESSED;
+            e.claimedBy = null;
+            e.claimedUntil = null;
+        });
+    }
+
     @Test
     void a_meeting_booked_in_outlook_becomes_a_reservation_of_the_organizer() {
         sync.outlook.book("ann@contoso.test", "Planning", at(2, 9, 0), at(2, 10, 0), "aurora@contoso.test", "bob@contoso.test");
@@ -273,25 +309,7 @@ class InboundSyncTest {
         // and Ann moved the reservation in the portal meanwhile, so the room's copy is at the old time.
         Reservation ours = sync.app.fixtures.reservation(sync.borealis, sync.ann, at(12, 14, 0), at(12, 15, 0), Source.PORTAL);
         Outlook.Meeting meeting = sync.outlook.book("ann@contoso.test", "Moved meanwhile", at(12, 9, 0), at(12, 10, 0), "borealis@contoso.test");
-        long create = sync.app.app.tx.call(s -> {
-            Reservation r = s.find(Reservation.class, ours.id);
-            r.state = ReservationState.AWAITING_CONFIRMATION;
-            r.syncState = SyncState.ENQUEUED;
-            SyncEvent e = new SyncEvent();
-            e.tenantId = r.tenantId;
-            e.reservationId = r.id;
-            e.providerId = sync.provider.id;
-            e.mailbox = "ann@contoso.test";
-            e.direction = SyncEvent.Direction.OUTBOUND;
-            e.eventType = SyncEvent.Type.CREATE;
-            e.state = SyncEvent.State.PROCESSING;
-            e.claimedBy = "another node";
-            e.claimedUntil = Instant.now().plus(Duration.ofHours(1));
-            e.attempts = 1;
-            e.nextAttemptAt = e.createdAt = e.updatedAt = Instant.now();
-            s.persist(e);
-            return e.id;
-        });
+        long create = createSentNotRecorded(ours, "ann@contoso.test");
 
         sync.sync(sync.borealisSubscription);
         assertEquals(List.of(ours.id), on(sync.borealis, 12).stream().map(r -> r.id).toList(), "no foreign reservation for our copy");
@@ -301,11 +319,8 @@ class InboundSyncTest {
             Reservation r = s.find(Reservation.class, ours.id);
             r.externalEventId = meeting.id();
             r.externalIcalUid = meeting.iCalUId();
-            SyncEvent e = s.find(SyncEvent.class, create);
-            e.state = SyncEvent.State.PROCESSED;
-            e.claimedBy = null;
-            e.claimedUntil = null;
         });
+        createRecorded(create);
         sync.app.app.tx.run(s -> s.createMutationQuery("update InboxItem set nextAttemptAt = :now").setParameter("now", Instant.now()).executeUpdate());
         sync.drain();
 
@@ -356,11 +371,7 @@ class InboundSyncTest {
     @Test
     void the_room_copy_of_our_meeting_confirms_it_even_before_outbound_sync_stored_its_ical_uid() {
         Reservation ours = sync.app.fixtures.reservation(sync.aurora, sync.bob, at(12, 9, 0), at(12, 10, 0), Source.PORTAL);
-        sync.app.app.tx.run(s -> {
-            Reservation r = s.find(Reservation.class, ours.id);
-            r.state = ReservationState.AWAITING_CONFIRMATION;
-            r.syncState = SyncState.ENQUEUED;
-        });
+        createSentNotRecorded(ours, "bob@contoso.test");
         sync.outlook.book("bob@contoso.test", "Fixture meeting", at(12, 9, 0), at(12, 10, 0), "aurora@contoso.test");
 
         sync.sync(sync.auroraSubscription);
@@ -369,6 +380,28 @@ class InboundSyncTest {
         assertEquals(ours.id, confirmed.id);
         assertEquals(ReservationState.CONFIRMED, confirmed.state);
         assertNotNull(confirmed.externalIcalUid, "adopted from the room copy; outbound sync writes the same value");
+    }
+
+    @Test
+    void a_room_copy_at_the_same_time_from_another_organizer_is_a_foreign_meeting_and_ours_keeps_waiting() {
+        // Bob's booking awaits Aurora, his create on its way to his mailbox; Carol books the same hour in Outlook.
+        Reservation bobs = sync.app.fixtures.reservation(sync.aurora, sync.bob, at(15, 9, 0), at(15, 10, 0), Source.PORTAL);
+        long create = createSentNotRecorded(bobs, "Bob@Contoso.test");
+        sync.outlook.book("carol@contoso.test", "Same hour", at(15, 9, 0), at(15, 10, 0), "aurora@contoso.test");
+
+        sync.sync(sync.auroraSubscription);
+
+        List<Reservation> day = on(sync.aurora, 15);
+        assertEquals(2, day.size(), "Carol's meeting is a reservation of its own");
+        Reservation carols = day.stream().filter(r -> r.createdSource == Source.EXCHANGE).findFirst().orElseThrow();
+        assertEquals("carol@contoso.test", carols.externalOrganizerEmail);
+        assertEquals(ReservationState.CONFLICTED, carols.state, "it overlaps Bob's");
+        Reservation still = day.stream().filter(r -> r.id.equals(bobs.id)).findFirst().orElseThrow();
+        assertEquals(ReservationState.AWAITING_CONFIRMATION, still.state, "not confirmed by someone else's meeting");
+        assertNull(still.roomEventId);
+        assertNull(still.externalIcalUid);
+        assertTrue(sync.inbox().isEmpty(), "the copy is not ours, so nothing waits for our create");
+        createRecorded(create);
     }
 
     @Test
