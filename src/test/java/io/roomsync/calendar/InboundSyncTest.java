@@ -11,12 +11,15 @@ import io.roomsync.graph.GraphDelta;
 import io.roomsync.notify.Notification;
 import io.roomsync.reservation.Attendee;
 import io.roomsync.reservation.Reservation;
+import io.roomsync.reservation.ReservationService;
 import io.roomsync.reservation.ReservationState;
 import io.roomsync.reservation.Source;
 import io.roomsync.reservation.SyncState;
+import io.roomsync.support.DemoSync;
 import io.roomsync.support.Outlook;
 import io.roomsync.support.SyncSandboxInbound;
 import io.roomsync.support.WebClient;
+import io.roomsync.tenant.CurrentUser;
 import io.roomsync.location.Reservable;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,6 +110,31 @@ class InboundSyncTest {
             e.claimedBy = null;
             e.claimedUntil = null;
         });
+    }
+
+    private static Reservation reservation(long id) {
+        return sync.app.app.tx.call(s -> s.find(Reservation.class, id));
+    }
+
+    private static void move(CurrentUser who, long id, Reservable to) {
+        sync.app.app.reservations.update(who, id, null, new ReservationService.ReservationInput(to.id, null, null, null, null, null, null),
+                Source.PORTAL);
+    }
+
+    /** Waits until the reservation's n-th outbound sync event is done (outbound sync runs in the background). */
+    private static void awaitOutbound(long id, int events) {
+        DemoSync.await("outbound sync event " + events + " of reservation " + id + " done", Duration.ofSeconds(20), () -> {
+            List<SyncEvent> list = sync.app.app.tx.call(s -> s.createSelectionQuery("from SyncEvent where reservationId = :r"
+                    + " and direction = :d order by id", SyncEvent.class).setParameter("r", id).setParameter("d", SyncEvent.Direction.OUTBOUND)
+                    .getResultList());
+            return list.size() == events && list.stream().noneMatch(e -> e.state == SyncEvent.State.NEW || e.state == SyncEvent.State.PROCESSING);
+        });
+        try {
+            // and the room has answered the change
+            assertTrue(sync.sandbox.awaitIdle(Duration.ofSeconds(20)));
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
@@ -402,6 +430,47 @@ class InboundSyncTest {
         assertNull(still.externalIcalUid);
         assertTrue(sync.inbox().isEmpty(), "the copy is not ours, so nothing waits for our create");
         createRecorded(create);
+    }
+
+    @Test
+    void a_reservation_moved_off_its_synced_room_and_back_stays_one_reservation_when_the_new_room_copy_comes_before_the_create_is_recorded()
+            throws InterruptedException {
+        Reservable plain = sync.app.fixtures.room(sync.building, null, "Plain room", 6);
+        CurrentUser ann = sync.app.fixtures.signedIn(sync.ann);
+        LocalDate day = LocalDate.now(ZoneOffset.UTC).plusDays(16);
+        long id = sync.app.app.reservations.create(ann, new ReservationService.ReservationInput(sync.borealis.id, day.atTime(9, 0),
+                day.atTime(10, 0), "Wandering", null, null, List.of()), Source.PORTAL).view().reservation().id;
+        awaitOutbound(id, 1);
+        sync.sync(sync.borealisSubscription);
+        String firstCopy = only(sync.borealis, 16).roomEventId;
+        assertNotNull(firstCopy, "confirmed by Borealis's copy");
+
+        move(ann, id, plain);
+        awaitOutbound(id, 2);
+        Reservation off = reservation(id);
+        assertEquals(SyncState.NOT_SYNCED, off.syncState);
+        assertNull(off.roomEventId, "Borealis's copy is gone with the event");
+        sync.sync(sync.borealisSubscription);
+
+        // Graph makes the new event and the room accepts it, but outbound sync has not recorded Graph's answer yet.
+        String mailbox = "ann@contoso.test";
+        sync.sandbox.holdResponses(mailbox);
+        try {
+            move(ann, id, sync.borealis);
+            DemoSync.await("Borealis accepted the new event", Duration.ofSeconds(20), () -> sync.sandbox.calendar(sync.borealis.email,
+                    off.startAt, off.endAt).stream().anyMatch(e -> !e.id().equals(firstCopy) && mailbox.equalsIgnoreCase(e.organizerAddress())));
+            assertTrue(sync.sandbox.awaitIdle(Duration.ofSeconds(20)));
+            sync.sync(sync.borealisSubscription);
+        } finally {
+            sync.sandbox.releaseResponses(mailbox);
+        }
+        awaitOutbound(id, 3);
+
+        Reservation back = only(sync.borealis, 16);
+        assertEquals(id, back.id, "no foreign reservation for our own copy");
+        assertEquals(ReservationState.CONFIRMED, back.state);
+        assertEquals(SyncState.SYNCHRONIZED, back.syncState, "Graph's answer recorded without a clash");
+        assertTrue(sync.inbox().isEmpty());
     }
 
     @Test
