@@ -155,8 +155,9 @@ public final class InboundChanges {
         Reservation r = byRoomEvent(s, reservable.id, c.id());
         if (r == null && c.iCalUId() != null) r = byIcal(s, reservable.id, c.iCalUId());
         if (r == null && c.reservationIdProperty() != null) r = byProperty(s, room.tenantId(), reservable.id, c.reservationIdProperty());
-        if (r == null && !c.cancelled()) r = awaitingAtSameTime(s, reservable.id, c);
-        if (r == null && !c.cancelled() && c.organizer() != null && ourCreateUnrecorded(s, reservable.id, c.organizer().email())) {
+        String organizer = c.organizer() == null ? null : c.organizer().email();
+        if (r == null && !c.cancelled()) r = awaitingAtSameTime(s, reservable.id, c, organizer);
+        if (r == null && !c.cancelled() && ourCreateUnrecorded(s, reservable.id, organizer)) {
             throw new OursNotYetRecorded(c.id());
         }
         if (c.cancelled()) {
@@ -367,15 +368,23 @@ public final class InboundChanges {
     }
 
     /**
-     * Our reservation still waiting for its event's iCalUId at exactly this time: the room can accept our meeting
-     * and its copy can reach us before outbound sync has committed what Graph answered (or after it crashed
-     * there), and that copy must confirm ours rather than become a second, foreign reservation.
+     * Our reservation still waiting for its event's iCalUId at exactly this time, whose latest create went to this
+     * organizer's mailbox: the room can accept our meeting and its copy can reach us before outbound sync has
+     * committed what Graph answered (or after it crashed there), and that copy must confirm ours rather than become
+     * a second, foreign reservation. Someone else's meeting at the same time is foreign (and conflicts with ours).
      */
-    private static Reservation awaitingAtSameTime(Session s, long reservableId, Change c) {
-        List<Reservation> list = s.createSelectionQuery("from Reservation where reservableId = :rid and state = :awaiting"
-                        + " and externalIcalUid is null and roomEventId is null and startAt = :start and endAt = :end order by id", Reservation.class)
+    private static Reservation awaitingAtSameTime(Session s, long reservableId, Change c, String organizer) {
+        if (organizer == null) return null;
+        List<Reservation> list = s.createSelectionQuery("from Reservation r where r.reservableId = :rid and r.state = :awaiting"
+                        + " and r.externalIcalUid is null and r.roomEventId is null and r.startAt = :start and r.endAt = :end"
+                        + " and exists (select 1 from SyncEvent e where e.reservationId = r.id and e.direction = :out"
+                        + " and e.eventType = :create and lower(e.mailbox) = :organizer and not exists (select 1 from SyncEvent l"
+                        + " where l.reservationId = r.id and l.direction = :out and l.eventType = :create and l.id > e.id))"
+                        + " order by r.id", Reservation.class)
                 .setParameter("rid", reservableId).setParameter("awaiting", ReservationState.AWAITING_CONFIRMATION)
-                .setParameter("start", c.start()).setParameter("end", c.end()).setMaxResults(1).getResultList();
+                .setParameter("start", c.start()).setParameter("end", c.end())
+                .setParameter("out", SyncEvent.Direction.OUTBOUND).setParameter("create", SyncEvent.Type.CREATE)
+                .setParameter("organizer", organizer.toLowerCase(Locale.ROOT)).setMaxResults(1).getResultList();
         return list.isEmpty() ? null : list.get(0);
     }
 

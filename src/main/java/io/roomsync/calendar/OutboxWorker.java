@@ -395,8 +395,10 @@ public final class OutboxWorker {
             Reservation r = s.find(Reservation.class, e.reservationId);
             boolean stillBooked = r != null && r.state.holdsSlot();
             if (stillBooked && !more) {
-                // moved off every synced room: no Exchange event any more
-                s.createMutationQuery("update Reservation set externalEventId = null, externalIcalUid = null, syncState = :st where id = :r")
+                // Moved off every synced room: no Exchange event any more, and no room copy of it. A room event id left
+                // behind would keep a later move back from matching the new room copy before its create is recorded.
+                s.createMutationQuery("update Reservation set externalEventId = null, externalIcalUid = null, roomEventId = null,"
+                                + " syncState = :st where id = :r")
                         .setParameter("st", SyncState.NOT_SYNCED).setParameter("r", e.reservationId).executeUpdate();
             } else {
                 setSyncState(s, e.reservationId, state);

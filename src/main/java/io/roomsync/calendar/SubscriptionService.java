@@ -8,6 +8,7 @@ import io.roomsync.graph.GraphFailure;
 import io.roomsync.graph.GraphSubscriptions;
 import io.roomsync.jobs.Jobs;
 import io.roomsync.notify.Notifications;
+import jakarta.persistence.LockModeType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -155,9 +156,13 @@ public final class SubscriptionService {
             recordError(sub.id, new GraphFailure(GraphFailure.Kind.UNREACHABLE, 0, null, e.getMessage(), null, null, null, e), true);
             return new Outcome(sub.syncConfigurationId, false, "The Graph subscription could not be created: " + e.getMessage());
         }
-        String previous = tx.call(s -> {
-            Subscription row = s.find(Subscription.class, sub.id);
-            if (row == null) return null;
+        String hash = Tokens.sha256(clientState);
+        Recorded recorded = tx.call(s -> {
+            // Locked, so the hash read is the latest committed one and two answers are recorded one after the other.
+            Subscription row = s.find(Subscription.class, sub.id, LockModeType.PESSIMISTIC_WRITE);
+            // A creation started after this one (a concurrent recreate or activation) committed its own client state:
+            // recording this answer would pair Graph's id with a client state its notifications do not carry.
+            if (row == null || !hash.equals(row.clientStateHash)) return new Recorded(false, null);
             String old = row.graphSubscriptionId;
             row.graphSubscriptionId = created.id();
             row.resource = created.resource();
@@ -172,17 +177,27 @@ public final class SubscriptionService {
             row.deltaLink = null;
             row.updatedAt = clock.instant();
             resync(s, row);
-            return old;
+            return new Recorded(true, old);
         });
-        if (previous != null && !previous.equals(created.id())) {
-            try {
-                graph.delete(app(sub), sub.mailboxLower, previous);
-            } catch (GraphFailure e) {
-                log.info("Old Graph subscription {} of {} not deleted: {}", previous, sub.mailboxLower, e.getMessage());
-            }
+        if (!recorded.ours()) {
+            deleteInGraph(sub, created.id());
+            return new Outcome(sub.syncConfigurationId, true, "Superseded by a later attempt, whose Graph subscription is the one kept.");
         }
+        if (recorded.previous() != null && !recorded.previous().equals(created.id())) deleteInGraph(sub, recorded.previous());
         wakeInbox();
         return new Outcome(sub.syncConfigurationId, true, replacing ? "Subscription recreated." : "Activated: Graph subscription created.");
+    }
+
+    /** Whether a creation's answer was recorded, and the Graph subscription it replaced. */
+    private record Recorded(boolean ours, String previous) {}
+
+    /** Deletes a Graph subscription no record points to any more; one that stays simply expires. */
+    private void deleteInGraph(Subscription sub, String graphSubscriptionId) {
+        try {
+            graph.delete(app(sub), sub.mailboxLower, graphSubscriptionId);
+        } catch (GraphFailure e) {
+            log.info("Graph subscription {} of {} not deleted: {}", graphSubscriptionId, sub.mailboxLower, e.getMessage());
+        }
     }
 
     /** Recreates a subscription with a new client state (Graph lost it, or it could not be renewed). */

@@ -92,6 +92,9 @@ public final class SyncOutbox implements ReservationOutbox {
         e.createdAt = now;
         e.updatedAt = now;
         if (type == SyncEvent.Type.CREATE) {
+            // A new event gets a new room copy: inbound sync matches that copy to an awaiting reservation only while
+            // no room copy is recorded for it.
+            r.roomEventId = null;
             e.syncConfigurationId = config.id;
             e.providerId = config.providerId;
             SyncIntegrationMode mode = properties.mode(s, r.tenantId);

@@ -351,6 +351,23 @@ public final class ExchangeSandbox implements AutoCloseable {
         return throttle.awaitInFlight(mailbox(address).id, count, timeout);
     }
 
+    /**
+     * Keeps the next creation of a subscription on the mailbox in flight (before Graph's validation handshake) until
+     * {@link #releaseSubscriptionCreate}; creations after it go through (tests of two creations racing).
+     */
+    public void holdNextSubscriptionCreate(String address) {
+        subscriptions.holdNextCreate(mailbox(address).id);
+    }
+
+    /** Waits until the held creation has arrived; false on timeout. */
+    public boolean awaitSubscriptionCreateHeld(String address, Duration timeout) throws InterruptedException {
+        return subscriptions.awaitCreateHeld(mailbox(address).id, timeout);
+    }
+
+    public void releaseSubscriptionCreate(String address) {
+        subscriptions.releaseCreate(mailbox(address).id);
+    }
+
     /** How long the booking assistant takes before answering a meeting request. */
     public void setBookingDelay(Duration delay) {
         booking.delay = delay;

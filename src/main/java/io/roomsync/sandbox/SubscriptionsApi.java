@@ -16,6 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,6 +46,16 @@ final class SubscriptionsApi implements SandboxState.ChangeListener {
     volatile Duration handshakeTimeout = Duration.ofSeconds(10);
     /** Real Graph wants https; the demo app's webhook on http://localhost is let through when this is true. */
     volatile boolean allowHttpOnLoopback = true;
+
+    /** A creation kept in flight for tests: the first call to take it waits until it is released. */
+    private static final class HeldCreate {
+        final AtomicBoolean taken = new AtomicBoolean();
+        final CountDownLatch arrived = new CountDownLatch(1);
+        final CountDownLatch released = new CountDownLatch(1);
+    }
+
+    /** Per mailbox id. */
+    private final Map<String, HeldCreate> heldCreates = new ConcurrentHashMap<>();
 
     SubscriptionsApi(SandboxState state, Outbound outbound, Notifier notifier) {
         this.state = state;
@@ -131,6 +145,7 @@ final class SubscriptionsApi implements SandboxState.ChangeListener {
             }
             expiration = expiration(expirationText, true);
         }
+        waitIfHeld(mailbox.id);
         handshake(notificationUrl);
         if (lifecycleUrl != null) handshake(lifecycleUrl);
         synchronized (state) {
@@ -139,6 +154,31 @@ final class SubscriptionsApi implements SandboxState.ChangeListener {
                     types, notificationUrl, lifecycleUrl, clientState, tls, expiration);
             subscriptions.put(s.id, s);
             return SandboxResponse.json(201, s.render(base));
+        }
+    }
+
+    void holdNextCreate(String mailboxId) {
+        heldCreates.put(mailboxId, new HeldCreate());
+    }
+
+    boolean awaitCreateHeld(String mailboxId, Duration timeout) throws InterruptedException {
+        HeldCreate held = heldCreates.get(mailboxId);
+        return held != null && held.arrived.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void releaseCreate(String mailboxId) {
+        HeldCreate held = heldCreates.remove(mailboxId);
+        if (held != null) held.released.countDown();
+    }
+
+    private void waitIfHeld(String mailboxId) {
+        HeldCreate held = heldCreates.get(mailboxId);
+        if (held == null || !held.taken.compareAndSet(false, true)) return;
+        held.arrived.countDown();
+        try {
+            held.released.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

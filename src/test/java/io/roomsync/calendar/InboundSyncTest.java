@@ -11,12 +11,15 @@ import io.roomsync.graph.GraphDelta;
 import io.roomsync.notify.Notification;
 import io.roomsync.reservation.Attendee;
 import io.roomsync.reservation.Reservation;
+import io.roomsync.reservation.ReservationService;
 import io.roomsync.reservation.ReservationState;
 import io.roomsync.reservation.Source;
 import io.roomsync.reservation.SyncState;
+import io.roomsync.support.DemoSync;
 import io.roomsync.support.Outlook;
 import io.roomsync.support.SyncSandboxInbound;
 import io.roomsync.support.WebClient;
+import io.roomsync.tenant.CurrentUser;
 import io.roomsync.location.Reservable;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,6 +85,67 @@ class InboundSyncTest {
     private static List<SyncEvent> reads() {
         return sync.app.app.tx.call(s -> s.createSelectionQuery("from SyncEvent where direction = :d and eventType = :t order by id", SyncEvent.class)
                 .setParameter("d", SyncEvent.Direction.INBOUND).setParameter("t", SyncEvent.Type.READ).getResultList());
+    }
+
+    /**
+     * As outbound sync leaves a reservation whose create another node has sent to the mailbox without having recorded
+     * Graph's answer yet: Awaiting confirmation, the create Processing under a live claim. Returns the create's id.
+     */
+    private static long createSentNotRecorded(Reservation ours, String mailbox) {
+        return sync.app.app.tx.call(s -> {
+            Reservation r = s.find(Reservation.class, ours.id);
+            r.state = ReservationState.AWAITING_CONFIRMATION;
+            r.syncState = SyncState.ENQUEUED;
+            SyncEvent e = new SyncEvent();
+            e.tenantId = r.tenantId;
+            e.reservationId = r.id;
+            e.providerId = sync.provider.id;
+            e.mailbox = mailbox;
+            e.direction = SyncEvent.Direction.OUTBOUND;
+            e.eventType = SyncEvent.Type.CREATE;
+            e.state = SyncEvent.State.PROCESSING;
+            e.claimedBy = "another node";
+            e.claimedUntil = Instant.now().plus(Duration.ofHours(1));
+            e.attempts = 1;
+            e.nextAttemptAt = e.createdAt = e.updatedAt = Instant.now();
+            s.persist(e);
+            return e.id;
+        });
+    }
+
+    /** The create of {@link #createSentNotRecorded} is done: nothing of it is on its way any more. */
+    private static void createRecorded(long create) {
+        sync.app.app.tx.run(s -> {
+            SyncEvent e = s.find(SyncEvent.class, create);
+            e.state = SyncEvent.State.PROCESSED;
+            e.claimedBy = null;
+            e.claimedUntil = null;
+        });
+    }
+
+    private static Reservation reservation(long id) {
+        return sync.app.app.tx.call(s -> s.find(Reservation.class, id));
+    }
+
+    private static void move(CurrentUser who, long id, Reservable to) {
+        sync.app.app.reservations.update(who, id, null, new ReservationService.ReservationInput(to.id, null, null, null, null, null, null),
+                Source.PORTAL);
+    }
+
+    /** Waits until the reservation's n-th outbound sync event is done (outbound sync runs in the background). */
+    private static void awaitOutbound(long id, int events) {
+        DemoSync.await("outbound sync event " + events + " of reservation " + id + " done", Duration.ofSeconds(20), () -> {
+            List<SyncEvent> list = sync.app.app.tx.call(s -> s.createSelectionQuery("from SyncEvent where reservationId = :r"
+                    + " and direction = :d order by id", SyncEvent.class).setParameter("r", id).setParameter("d", SyncEvent.Direction.OUTBOUND)
+                    .getResultList());
+            return list.size() == events && list.stream().noneMatch(e -> e.state == SyncEvent.State.NEW || e.state == SyncEvent.State.PROCESSING);
+        });
+        try {
+            // and the room has answered the change
+            assertTrue(sync.sandbox.awaitIdle(Duration.ofSeconds(20)));
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
@@ -350,25 +414,7 @@ class InboundSyncTest {
         // and Ann moved the reservation in the portal meanwhile, so the room's copy is at the old time.
         Reservation ours = sync.app.fixtures.reservation(sync.borealis, sync.ann, at(12, 14, 0), at(12, 15, 0), Source.PORTAL);
         Outlook.Meeting meeting = sync.outlook.book("ann@contoso.test", "Moved meanwhile", at(12, 9, 0), at(12, 10, 0), "borealis@contoso.test");
-        long create = sync.app.app.tx.call(s -> {
-            Reservation r = s.find(Reservation.class, ours.id);
-            r.state = ReservationState.AWAITING_CONFIRMATION;
-            r.syncState = SyncState.ENQUEUED;
-            SyncEvent e = new SyncEvent();
-            e.tenantId = r.tenantId;
-            e.reservationId = r.id;
-            e.providerId = sync.provider.id;
-            e.mailbox = "ann@contoso.test";
-            e.direction = SyncEvent.Direction.OUTBOUND;
-            e.eventType = SyncEvent.Type.CREATE;
-            e.state = SyncEvent.State.PROCESSING;
-            e.claimedBy = "another node";
-            e.claimedUntil = Instant.now().plus(Duration.ofHours(1));
-            e.attempts = 1;
-            e.nextAttemptAt = e.createdAt = e.updatedAt = Instant.now();
-            s.persist(e);
-            return e.id;
-        });
+        long create = createSentNotRecorded(ours, "ann@contoso.test");
 
         sync.sync(sync.borealisSubscription);
         assertEquals(List.of(ours.id), on(sync.borealis, 12).stream().map(r -> r.id).toList(), "no foreign reservation for our copy");
@@ -378,11 +424,8 @@ class InboundSyncTest {
             Reservation r = s.find(Reservation.class, ours.id);
             r.externalEventId = meeting.id();
             r.externalIcalUid = meeting.iCalUId();
-            SyncEvent e = s.find(SyncEvent.class, create);
-            e.state = SyncEvent.State.PROCESSED;
-            e.claimedBy = null;
-            e.claimedUntil = null;
         });
+        createRecorded(create);
         sync.app.app.tx.run(s -> s.createMutationQuery("update InboxItem set nextAttemptAt = :now").setParameter("now", Instant.now()).executeUpdate());
         sync.drain();
 
@@ -433,11 +476,7 @@ class InboundSyncTest {
     @Test
     void the_room_copy_of_our_meeting_confirms_it_even_before_outbound_sync_stored_its_ical_uid() {
         Reservation ours = sync.app.fixtures.reservation(sync.aurora, sync.bob, at(12, 9, 0), at(12, 10, 0), Source.PORTAL);
-        sync.app.app.tx.run(s -> {
-            Reservation r = s.find(Reservation.class, ours.id);
-            r.state = ReservationState.AWAITING_CONFIRMATION;
-            r.syncState = SyncState.ENQUEUED;
-        });
+        createSentNotRecorded(ours, "bob@contoso.test");
         sync.outlook.book("bob@contoso.test", "Fixture meeting", at(12, 9, 0), at(12, 10, 0), "aurora@contoso.test");
 
         sync.sync(sync.auroraSubscription);
@@ -446,6 +485,69 @@ class InboundSyncTest {
         assertEquals(ours.id, confirmed.id);
         assertEquals(ReservationState.CONFIRMED, confirmed.state);
         assertNotNull(confirmed.externalIcalUid, "adopted from the room copy; outbound sync writes the same value");
+    }
+
+    @Test
+    void a_room_copy_at_the_same_time_from_another_organizer_is_a_foreign_meeting_and_ours_keeps_waiting() {
+        // Bob's booking awaits Aurora, his create on its way to his mailbox; Carol books the same hour in Outlook.
+        Reservation bobs = sync.app.fixtures.reservation(sync.aurora, sync.bob, at(15, 9, 0), at(15, 10, 0), Source.PORTAL);
+        long create = createSentNotRecorded(bobs, "Bob@Contoso.test");
+        sync.outlook.book("carol@contoso.test", "Same hour", at(15, 9, 0), at(15, 10, 0), "aurora@contoso.test");
+
+        sync.sync(sync.auroraSubscription);
+
+        List<Reservation> day = on(sync.aurora, 15);
+        assertEquals(2, day.size(), "Carol's meeting is a reservation of its own");
+        Reservation carols = day.stream().filter(r -> r.createdSource == Source.EXCHANGE).findFirst().orElseThrow();
+        assertEquals("carol@contoso.test", carols.externalOrganizerEmail);
+        assertEquals(ReservationState.CONFLICTED, carols.state, "it overlaps Bob's");
+        Reservation still = day.stream().filter(r -> r.id.equals(bobs.id)).findFirst().orElseThrow();
+        assertEquals(ReservationState.AWAITING_CONFIRMATION, still.state, "not confirmed by someone else's meeting");
+        assertNull(still.roomEventId);
+        assertNull(still.externalIcalUid);
+        assertTrue(sync.inbox().isEmpty(), "the copy is not ours, so nothing waits for our create");
+        createRecorded(create);
+    }
+
+    @Test
+    void a_reservation_moved_off_its_synced_room_and_back_stays_one_reservation_when_the_new_room_copy_comes_before_the_create_is_recorded()
+            throws InterruptedException {
+        Reservable plain = sync.app.fixtures.room(sync.building, null, "Plain room", 6);
+        CurrentUser ann = sync.app.fixtures.signedIn(sync.ann);
+        LocalDate day = LocalDate.now(ZoneOffset.UTC).plusDays(16);
+        long id = sync.app.app.reservations.create(ann, new ReservationService.ReservationInput(sync.borealis.id, day.atTime(9, 0),
+                day.atTime(10, 0), "Wandering", null, null, List.of()), Source.PORTAL).view().reservation().id;
+        awaitOutbound(id, 1);
+        sync.sync(sync.borealisSubscription);
+        String firstCopy = only(sync.borealis, 16).roomEventId;
+        assertNotNull(firstCopy, "confirmed by Borealis's copy");
+
+        move(ann, id, plain);
+        awaitOutbound(id, 2);
+        Reservation off = reservation(id);
+        assertEquals(SyncState.NOT_SYNCED, off.syncState);
+        assertNull(off.roomEventId, "Borealis's copy is gone with the event");
+        sync.sync(sync.borealisSubscription);
+
+        // Graph makes the new event and the room accepts it, but outbound sync has not recorded Graph's answer yet.
+        String mailbox = "ann@contoso.test";
+        sync.sandbox.holdResponses(mailbox);
+        try {
+            move(ann, id, sync.borealis);
+            DemoSync.await("Borealis accepted the new event", Duration.ofSeconds(20), () -> sync.sandbox.calendar(sync.borealis.email,
+                    off.startAt, off.endAt).stream().anyMatch(e -> !e.id().equals(firstCopy) && mailbox.equalsIgnoreCase(e.organizerAddress())));
+            assertTrue(sync.sandbox.awaitIdle(Duration.ofSeconds(20)));
+            sync.sync(sync.borealisSubscription);
+        } finally {
+            sync.sandbox.releaseResponses(mailbox);
+        }
+        awaitOutbound(id, 3);
+
+        Reservation back = only(sync.borealis, 16);
+        assertEquals(id, back.id, "no foreign reservation for our own copy");
+        assertEquals(ReservationState.CONFIRMED, back.state);
+        assertEquals(SyncState.SYNCHRONIZED, back.syncState, "Graph's answer recorded without a clash");
+        assertTrue(sync.inbox().isEmpty());
     }
 
     @Test

@@ -483,6 +483,22 @@ class OutboundSyncTest {
         assertNotNull(attendee(event, fx.borealis.email));
     }
 
+    @Test
+    void moving_onto_a_synced_room_forgets_the_room_copy_of_an_earlier_event() {
+        Reservable plain = fx.app.fixtures.room(fx.building, null, "Plain room for a comeback", 6);
+        Reservation r = book(fx.ann, plain, 18, 9, "Comeback", List.of());
+        // As a move off the synced rooms left a reservation before it cleared the room copy's id as well.
+        fx.app.app.tx.run(s -> s.find(Reservation.class, r.id).roomEventId = "room-copy-of-an-earlier-event");
+
+        fx.app.app.reservations.update(fx.app.fixtures.signedIn(fx.ann), r.id, null, new ReservationService.ReservationInput(fx.aurora.id,
+                null, null, null, null, null, null), Source.PORTAL);
+
+        Reservation moved = fx.reservation(r.id);
+        assertEquals(ReservationState.AWAITING_CONFIRMATION, moved.state);
+        assertNull(moved.roomEventId, "the new event's room copy is still to come");
+        awaitSynchronized(r.id, 1);
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     private static LocalDate day(int daysAhead) {

@@ -34,6 +34,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
@@ -261,13 +263,7 @@ class SubscriptionsTest {
         long before = inboxItems(sub.id, InboxItem.Kind.CHANGE);
 
         // Outlook: someone books the room; Graph notifies us with the right client state.
-        String organizer = "adele@" + DemoDirectory.DOMAIN;
-        Instant start = Instant.now().plus(Duration.ofDays(3)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
-        ExchangeSandbox.OutlookResult booked = sandbox.outlook(organizer, "POST", "events", """
-                {"subject":"Planning","start":{"dateTime":"%s","timeZone":"UTC"},"end":{"dateTime":"%s","timeZone":"UTC"},
-                 "attendees":[{"emailAddress":{"address":"%s"},"type":"resource"}]}"""
-                .formatted(start.toString().replace("Z", ""), start.plusSeconds(3600).toString().replace("Z", ""), room.email));
-        assertTrue(booked.ok(), booked.json());
+        bookedInOutlook(room, 3);
         await(() -> inboxItems(sub.id, InboxItem.Kind.CHANGE) > before, "a CHANGE item from Graph's notification");
         assertNotNull(app.app.tx.call(s -> s.find(Subscription.class, sub.id)).lastNotificationAt);
 
@@ -288,6 +284,45 @@ class SubscriptionsTest {
         assertTrue(count(webhook, "UNKNOWN", true) >= 1, webhook.toString());
         assertTrue(count(webhook, "MALFORMED", true) >= 2, webhook.toString());
         assertEquals("OK", webhook.get("status").asText());
+    }
+
+    @Test
+    void when_two_recreations_race_the_live_graph_subscription_keeps_its_own_client_state_and_its_notifications_are_stored()
+            throws Exception {
+        Reservable room = room();
+        long config = activeConfiguration(room);
+        Subscription before = subscription(config);
+        // The inbox job would pull and delete the items at once; holding the room's Graph calls keeps them visible.
+        sandbox.holdMailbox(room.email);
+        try {
+            // The first recreation's Graph call stays in flight while a second recreation is made and recorded.
+            sandbox.holdNextSubscriptionCreate(room.email);
+            CompletableFuture<SubscriptionService.Outcome> first;
+            try {
+                first = CompletableFuture.supplyAsync(() -> app.app.subscriptions.recreate(before.id));
+                assertTrue(sandbox.awaitSubscriptionCreateHeld(room.email, Duration.ofSeconds(20)), "the first creation reached Graph");
+                SubscriptionService.Outcome second = app.app.subscriptions.recreate(before.id);
+                assertTrue(second.ok(), second.message());
+            } finally {
+                sandbox.releaseSubscriptionCreate(room.email);
+            }
+            SubscriptionService.Outcome late = first.get(30, TimeUnit.SECONDS);
+            assertTrue(late.ok(), late.message());
+
+            Subscription after = subscription(config);
+            assertEquals(SubscriptionStatus.ACTIVE, after.status);
+            List<String> inGraph = sandbox.subscriptionsOf(sandbox.tenant(DemoDirectory.TENANT_ID)).stream()
+                    .filter(i -> i.mailboxAddress().equalsIgnoreCase(room.email)).map(ExchangeSandbox.SubscriptionInfo::id).toList();
+            assertEquals(List.of(after.graphSubscriptionId), inGraph, "one subscription left in Graph, the one recorded");
+
+            long stored = inboxItems(after.id, InboxItem.Kind.CHANGE);
+            long forged = count(json(api("GET", "/api/v1/webhook", null)), "FORGED", false);
+            bookedInOutlook(room, 20); // after the demo's seeded bookings: no conflict to tell the sync admins about
+            await(() -> inboxItems(after.id, InboxItem.Kind.CHANGE) > stored, "a CHANGE item from the live subscription's notification");
+            assertEquals(forged, count(json(api("GET", "/api/v1/webhook", null)), "FORGED", false), "nothing counted as forged");
+        } finally {
+            sandbox.releaseMailbox(room.email);
+        }
     }
 
     // -------------------------------------------------------------------------------------------- lifecycle
@@ -374,6 +409,17 @@ class SubscriptionsTest {
     private static void graphLoses(Subscription sub) {
         new GraphSubscriptions(app.app.graphCalls).delete(app.app.providerClients.app(contoso.id, providerId), sub.mailboxLower,
                 sub.graphSubscriptionId);
+    }
+
+    /** Someone books the room in Outlook, an hour that many days ahead: Graph notifies the room's subscription. */
+    private static void bookedInOutlook(Reservable room, int daysAhead) {
+        String organizer = "adele@" + DemoDirectory.DOMAIN;
+        Instant start = Instant.now().plus(Duration.ofDays(daysAhead)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        ExchangeSandbox.OutlookResult booked = sandbox.outlook(organizer, "POST", "events", """
+                {"subject":"Planning","start":{"dateTime":"%s","timeZone":"UTC"},"end":{"dateTime":"%s","timeZone":"UTC"},
+                 "attendees":[{"emailAddress":{"address":"%s"},"type":"resource"}]}"""
+                .formatted(start.toString().replace("Z", ""), start.plusSeconds(3600).toString().replace("Z", ""), room.email));
+        assertTrue(booked.ok(), booked.json());
     }
 
     private static long inboxItems(long subscriptionId, InboxItem.Kind kind) {
