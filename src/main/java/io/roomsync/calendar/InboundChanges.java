@@ -230,7 +230,7 @@ public final class InboundChanges {
         r.subject = subject(c);
         r.allDay = c.allDay();
         r.seriesId = c.seriesMasterId();
-        r.roomEventId = c.id();
+        newRoomCopy(r, c.id());
         if (c.iCalUId() != null) r.externalIcalUid = c.iCalUId();
         organizer(s, r, c);
         changes.field("organizer", beforeOrganizer, organizerLabel(s, r));
@@ -263,7 +263,7 @@ public final class InboundChanges {
         ZoneId zone = ZoneId.of(r.timeZone);
         AuditLog.Changes changes = new AuditLog.Changes();
         ReservationState before = r.state;
-        r.roomEventId = c.id();
+        newRoomCopy(r, c.id());
         if (r.externalIcalUid == null && c.iCalUId() != null) r.externalIcalUid = c.iCalUId();
         if (!r.state.holdsSlot()) {
             // Cancelled or rejected here: outbound sync takes the meeting out of Exchange; nothing to take over.
@@ -327,6 +327,16 @@ public final class InboundChanges {
         UnconfirmedCleanup.tellRejected(notifications, s, r, "The room declined the change in Exchange.");
         out.rejected++;
         out.line("rejected reservation " + r.id + " (the room declined the change)");
+    }
+
+    /**
+     * Records the room copy a reservation now has. A new one counts as a change even when nothing else changed: a full
+     * round on another node that began earlier must not sweep the reservation for the copy id it did not see.
+     */
+    private void newRoomCopy(Reservation r, String roomEventId) {
+        if (roomEventId.equals(r.roomEventId)) return;
+        r.roomEventId = roomEventId;
+        r.updatedAt = clock.instant();
     }
 
     private void touch(Reservation r) {
