@@ -286,12 +286,12 @@ class InboundSyncTest {
 
     @Test
     void a_meeting_cancelled_in_outlook_while_the_delta_state_was_lost_is_cancelled_by_the_full_resync() {
-        String id = sync.outlook.book("ann@contoso.test", "Cancelled unseen", at(15, 9, 0), at(15, 10, 0), "aurora@contoso.test").id();
+        String id = sync.outlook.book("ann@contoso.test", "Cancelled unseen", at(17, 9, 0), at(17, 10, 0), "aurora@contoso.test").id();
         sync.sync(sync.auroraSubscription);
-        Reservation booked = only(sync.aurora, 15);
+        Reservation booked = only(sync.aurora, 17);
         assertEquals(ReservationState.CONFIRMED, booked.state);
         // ours, its meeting not yet in the room's calendar: no room copy to miss
-        Reservation waiting = sync.app.fixtures.reservation(sync.aurora, sync.bob, at(15, 13, 0), at(15, 14, 0), Source.PORTAL);
+        Reservation waiting = sync.app.fixtures.reservation(sync.aurora, sync.bob, at(17, 13, 0), at(17, 14, 0), Source.PORTAL);
         sync.app.app.tx.run(s -> s.find(Reservation.class, waiting.id).state = ReservationState.AWAITING_CONFIRMATION);
 
         sync.outlook.cancel("ann@contoso.test", id);
