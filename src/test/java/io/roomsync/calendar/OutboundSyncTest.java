@@ -257,7 +257,9 @@ class OutboundSyncTest {
     @Test
     void retries_that_run_out_end_in_error_and_tell_the_sync_admins() throws Exception {
         fx.app.app.properties.save(fx.app.fixtures.signedIn(fx.admin), "test", Map.of("max_event_retry_count", "1"));
-        fx.sandbox.injectFaults(503, 2, null, fx.ann.email);
+        // Ann's mailbox fails until the end of the test: other work for her mailbox (left by earlier tests and woken
+        // by the moved clock) must not use up the faults meant for this booking's create.
+        fx.sandbox.injectFaults(503, 1_000, null, fx.ann.email);
         try {
             Reservation r = book(fx.ann, fx.aurora, 11, 9, "Doomed", List.of());
             await("the first attempt failed", () -> fx.events(r.id).get(0).attempts == 1);
