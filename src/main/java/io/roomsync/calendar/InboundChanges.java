@@ -7,6 +7,7 @@ import io.roomsync.location.Building;
 import io.roomsync.location.Reservable;
 import io.roomsync.notify.Notifications;
 import io.roomsync.reservation.Attendee;
+import io.roomsync.reservation.BookingRules;
 import io.roomsync.reservation.Reservation;
 import io.roomsync.reservation.ReservationState;
 import io.roomsync.reservation.ReservationType;
@@ -16,6 +17,7 @@ import io.roomsync.reservation.Times;
 import io.roomsync.tenant.User;
 import jakarta.persistence.LockModeType;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -197,6 +199,7 @@ public final class InboundChanges {
         r.roomEventId = c.id();
         r.createdAt = now;
         r.updatedAt = now;
+        widenLookback(reservable, r);
         Reservation clash = clash(s, r);
         r.state = clash == null ? ReservationState.CONFIRMED : ReservationState.CONFLICTED;
         s.persist(r);
@@ -239,6 +242,7 @@ public final class InboundChanges {
         changes.field("attendees", beforeAttendees, attendeeList(s, r.id));
         Reservation clash = null;
         if (timeChanged || before == ReservationState.CANCELLED || before == ReservationState.CONFLICTED) {
+            widenLookback(reservable, r);
             clash = clash(s, r);
             r.state = clash == null ? ReservationState.CONFIRMED : ReservationState.CONFLICTED;
         }
@@ -288,6 +292,7 @@ public final class InboundChanges {
             r.endAt = c.end();
             r.updatedSource = Source.EXCHANGE;
             r.updatedSubSource = SOURCE;
+            widenLookback(reservable, r);
             clash = clash(s, r);
             if (clash != null) r.state = ReservationState.CONFLICTED;
         }
@@ -356,6 +361,18 @@ public final class InboundChanges {
     }
 
     /** A reservation holding the slot that the given one overlaps (half-open spans), or null. */
+    /**
+     * A meeting longer than the portal allows (the room's policy in Exchange may allow it) widens the room's overlap
+     * look-back, or portal bookings late in it would not see it and double-book the room. The room row is locked.
+     */
+    private static void widenLookback(Reservable reservable, Reservation r) {
+        long minutes = Duration.between(r.startAt, r.endAt).toMinutes();
+        if (minutes <= BookingRules.LONGEST.toMinutes()) return;
+        if (reservable.longestReservationMinutes == null || reservable.longestReservationMinutes < minutes) {
+            reservable.longestReservationMinutes = (int) Math.min(minutes, Integer.MAX_VALUE);
+        }
+    }
+
     private static Reservation clash(Session s, Reservation r) {
         var q = s.createSelectionQuery("from Reservation where reservableId = :rid and state in :holding"
                         + " and startAt < :end and endAt > :start" + (r.id == null ? "" : " and id <> :self") + " order by startAt", Reservation.class)

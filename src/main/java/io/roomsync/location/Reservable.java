@@ -33,6 +33,8 @@ public class Reservable {
     /** The room mailbox in Exchange, if any. */
     public String email;
     public boolean active = true;
+    /** The longest meeting this room has held, in minutes, when longer than the portal allows (booked in Outlook). */
+    public Integer longestReservationMinutes;
     public Instant createdAt;
 
     public List<String> equipmentTags() {

@@ -105,14 +105,15 @@ public final class AvailabilityService {
     }
 
     private record Candidate(long id, String name, ReservableKind kind, int capacity, List<String> equipment, long buildingId,
-                             String buildingName, ZoneId zone, String floorName, int maxDurationMinutes, int bookingWindowDays) {}
+                             String buildingName, ZoneId zone, String floorName, int maxDurationMinutes, int bookingWindowDays,
+                             Integer longestReservationMinutes) {}
 
     private record Span(Instant start, Instant end, Instant dayEnd) {}
 
     private Result search(Session s, long tenantId, Query q, Set<String> wanted) {
         StringBuilder hql = new StringBuilder(
-                "select r.id, r.name, r.kind, r.capacity, r.equipment, b.id, b.name, b.timeZone, f.name, m.maxDurationMinutes, m.bookingWindowDays"
-                        + " from Reservable r join Building b on b.id = r.buildingId join ReservableModule m on m.id = r.moduleId"
+                "select r.id, r.name, r.kind, r.capacity, r.equipment, b.id, b.name, b.timeZone, f.name, m.maxDurationMinutes, m.bookingWindowDays,"
+                        + " r.longestReservationMinutes from Reservable r join Building b on b.id = r.buildingId join ReservableModule m on m.id = r.moduleId"
                         + " left join Floor f on f.id = r.floorId"
                         + " where r.tenantId = :t and r.active = true and r.capacity >= :cap");
         if (q.buildingId() != null) hql.append(" and r.buildingId = :b");
@@ -125,7 +126,7 @@ public final class AvailabilityService {
         for (Object[] row : query.getResultList()) {
             Candidate c = new Candidate((Long) row[0], (String) row[1], (ReservableKind) row[2], (Integer) row[3],
                     tags((String) row[4]), (Long) row[5], (String) row[6], ZoneId.of((String) row[7]), (String) row[8],
-                    (Integer) row[9], (Integer) row[10]);
+                    (Integer) row[9], (Integer) row[10], (Integer) row[11]);
             if (c.equipment().containsAll(wanted)) candidates.add(c);
         }
         if (candidates.isEmpty() && q.buildingId() != null) {
@@ -178,7 +179,8 @@ public final class AvailabilityService {
                             Object[].class)
                     .setParameterList("ids", zone.getValue().stream().map(Candidate::id).toList())
                     .setParameterList("holding", HOLDING).setParameter("from", span.start()).setParameter("to", to)
-                    .setParameter("lookback", span.start().minus(BookingRules.LONGEST))
+                    .setParameter("lookback", BookingRules.lookback(span.start(), zone.getValue().stream()
+                            .map(Candidate::longestReservationMinutes).filter(java.util.Objects::nonNull).max(Integer::compare).orElse(null)))
                     .getResultList()
                     .forEach(row -> firstStart.merge((Long) row[0], (Instant) row[1], (a, b) -> a.isBefore(b) ? a : b));
         }

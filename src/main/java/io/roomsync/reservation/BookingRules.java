@@ -31,6 +31,15 @@ public final class BookingRules {
      * reservations (25 hours on an autumn DST day); calendar sync must split or refuse anything longer.
      */
     public static final Duration LONGEST = Duration.ofDays(2);
+
+    /**
+     * Where an overlap search starts looking for reservations that began before a span and may still run into it:
+     * {@link #LONGEST} back, or further for rooms that held a longer meeting booked in Outlook.
+     */
+    public static java.time.Instant lookback(java.time.Instant start, Integer longestMinutes) {
+        long minutes = Math.max(LONGEST.toMinutes(), longestMinutes == null ? 0 : longestMinutes);
+        return start.minus(Duration.ofMinutes(minutes));
+    }
     private static final DateTimeFormatter HM = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH);
 
     private final Clock clock;

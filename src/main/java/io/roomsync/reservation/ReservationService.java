@@ -417,7 +417,7 @@ public final class ReservationService {
                                 + " order by startAt", Reservation.class)
                 .setParameter("rid", reservable.id).setParameterList("holding", HOLDING)
                 .setParameter("start", span.start()).setParameter("end", span.end())
-                .setParameter("lookback", span.start().minus(BookingRules.LONGEST))
+                .setParameter("lookback", BookingRules.lookback(span.start(), reservable.longestReservationMinutes))
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE);
         if (self != null) query.setParameter("self", self);
         List<Reservation> clashes = query.getResultList();

@@ -84,7 +84,7 @@ public final class ScheduleService {
             Instant from = day.atTime(FIRST_HOUR, 0).atZone(zone).toInstant();
             Instant to = day.atTime(LAST_HOUR, 0).atZone(zone).toInstant();
 
-            List<Object[]> reservables = s.createSelectionQuery("select r.id, r.name, f.name, r.capacity from Reservable r"
+            List<Object[]> reservables = s.createSelectionQuery("select r.id, r.name, f.name, r.capacity, r.longestReservationMinutes from Reservable r"
                             + " left join Floor f on f.id = r.floorId where r.tenantId = :t and r.buildingId = :b and r.active = true"
                             + " order by f.levelNumber, f.name, r.name", Object[].class)
                     .setParameter("t", viewer.tenant()).setParameter("b", building.id).getResultList();
@@ -95,7 +95,8 @@ public final class ScheduleService {
                                 + " and x.startAt < :to and x.startAt > :lookback and x.endAt > :from order by x.startAt", Reservation.class)
                         .setParameter("t", viewer.tenant()).setParameterList("ids", reservables.stream().map(r -> (Long) r[0]).toList())
                         .setParameterList("holding", HOLDING).setParameter("from", from).setParameter("to", to)
-                        .setParameter("lookback", from.minus(BookingRules.LONGEST))
+                        .setParameter("lookback", BookingRules.lookback(from, reservables.stream().map(r -> (Integer) r[4])
+                                .filter(java.util.Objects::nonNull).max(Integer::compare).orElse(null)))
                         .getResultList().forEach(x -> {
                             byReservable.computeIfAbsent(x.reservableId, k -> new ArrayList<>()).add(x);
                             if (x.requestedForId != null) userIds.add(x.requestedForId);

@@ -261,6 +261,30 @@ class InboundSyncTest {
     }
 
     @Test
+    void a_meeting_booked_in_outlook_for_longer_than_the_portal_allows_still_keeps_the_room_from_portal_bookings() {
+        sync.sandbox.updateRoom("aurora@contoso.test", r -> r.maximumDurationInMinutes = 7 * 24 * 60);
+        try {
+            sync.outlook.book("ann@contoso.test", "Offsite week", at(20, 8, 0), at(24, 18, 0), "aurora@contoso.test");
+            sync.sync(sync.auroraSubscription);
+            assertEquals(ReservationState.CONFIRMED, only(sync.aurora, 20).state);
+
+            // Three days into the meeting, longer ago than any portal booking can last.
+            java.time.ZoneId berlin = java.time.ZoneId.of(sync.building.timeZone);
+            java.time.LocalDateTime noon = at(23, 12, 0).atZone(berlin).toLocalDateTime();
+            CurrentUser bob = sync.app.fixtures.signedIn(sync.bob);
+            io.roomsync.common.ConflictException refused = org.junit.jupiter.api.Assertions.assertThrows(io.roomsync.common.ConflictException.class,
+                    () -> sync.app.app.reservations.create(bob, new ReservationService.ReservationInput(sync.aurora.id, noon,
+                            noon.plusHours(1), "Squeezed in", null, null, List.of()), Source.PORTAL));
+            assertTrue(refused.getMessage().contains("Aurora is already booked"), refused.getMessage());
+            var free = sync.app.app.availability.find(sync.tenant.id, new io.roomsync.reservation.AvailabilityService.Query(sync.building.id,
+                    noon.toLocalDate(), noon.toLocalTime(), 60, 1, java.util.Set.of(), null)).free();
+            assertTrue(free.stream().noneMatch(f -> f.reservableId() == sync.aurora.id), "Aurora is not offered: " + free);
+        } finally {
+            sync.sandbox.updateRoom("aurora@contoso.test", r -> r.maximumDurationInMinutes = 1440);
+        }
+    }
+
+    @Test
     void an_expired_delta_token_resyncs_the_whole_window_without_duplicates() {
         sync.outlook.book("bob@contoso.test", "Before expiry", at(7, 9, 0), at(7, 10, 0), "borealis@contoso.test");
         sync.sync(sync.borealisSubscription);
