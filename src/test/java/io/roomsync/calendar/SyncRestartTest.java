@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class SyncRestartTest {
     private static final Duration WITHIN = Duration.ofSeconds(60);
-    private static final SyncSandboxOutbound.MovableClock clock = new SyncSandboxOutbound.MovableClock();
+    private static final io.roomsync.sandbox.SandboxClock clock = SyncSandboxOutbound.frozenClock();
     private static SyncNodes fx;
     private static TestApp node;
 

@@ -5,14 +5,13 @@ import io.roomsync.calendar.SyncEvent;
 import io.roomsync.location.Reservable;
 import io.roomsync.reservation.Reservation;
 import io.roomsync.sandbox.ExchangeSandbox;
+import io.roomsync.sandbox.SandboxClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -21,40 +20,22 @@ import java.util.function.Supplier;
  * room written directly (activation itself belongs to the subscriptions feature).
  */
 public final class SyncSandboxOutbound extends SyncWorld {
-    /** A clock that stands still unless the test moves it (the sandbox keeps its own, real time). */
-    public static final class MovableClock extends Clock {
-        private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        public void advance(Duration d) {
-            now.updateAndGet(i -> i.plus(d));
-        }
-    }
-
-    public final MovableClock clock;
+    /** Roomsync's clock: it stands still unless the test moves it (the sandbox keeps its own, real time). */
+    public final SandboxClock clock;
     public final String delegate;
     /** For reading mailboxes: these tests change Exchange only through Roomsync, so there is nothing to settle. */
     public final Outlook outlook = new Outlook(sandbox, false);
 
     public SyncSandboxOutbound(String domain) {
-        this(new MovableClock(), domain, "roomsync.delegate@" + domain);
+        this(frozenClock(), domain, "roomsync.delegate@" + domain);
     }
 
-    private SyncSandboxOutbound(MovableClock clock, String domain, String delegate) {
+    /** Now, standing still until {@link SandboxClock#advance} moves it. */
+    public static SandboxClock frozenClock() {
+        return new SandboxClock(Clock.fixed(Instant.now(), ZoneOffset.UTC));
+    }
+
+    private SyncSandboxOutbound(SandboxClock clock, String domain, String delegate) {
         super(ExchangeSandbox.builder().build().start(), TestApp.start(TestDatabases.Kind.MARIADB, clock, Map.of()), domain,
                 "Outbound " + domain, delegate);
         this.clock = clock;
